@@ -1,0 +1,100 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Every setting of the account service and the stack, read from the environment once. */
+const schema = z.object({
+  EARSHOT_DATA_DIR: z.string().default('.earshot'),
+  DATABASE_URL: z.string().optional(),
+  EARSHOT_SIP_REALM: z.string().min(1).default('earshot.local'),
+  EARSHOT_NODE_NAME: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('kamailio-1'),
+  EARSHOT_HOST: z.string().default('127.0.0.1'),
+  EARSHOT_API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  EARSHOT_SIP_WS_PORT: z.coerce.number().int().min(1).max(65535).default(8088),
+  EARSHOT_SIP_WSS_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
+  EARSHOT_SIP_PORT: z.coerce.number().int().min(1).max(65535).default(5060),
+  EARSHOT_SIP_LISTEN: z.string().default('127.0.0.1'),
+  EARSHOT_RPC_PORT: z.coerce.number().int().min(1).max(65535).default(5071),
+  EARSHOT_TLS_CERT: z.string().optional(),
+  EARSHOT_TLS_KEY: z.string().optional(),
+  /** Comma-separated `name=url` pairs of Kamailio JSON-RPC endpoints; default: the local node. */
+  EARSHOT_KAMAILIO_NODES: z.string().optional(),
+  /** Comma-separated origins allowed to call the API and to open the SIP WebSocket. */
+  EARSHOT_ALLOWED_ORIGINS: z.string().default('http://localhost:5173,http://127.0.0.1:5173,http://localhost:8080,http://127.0.0.1:8080'),
+  /** 32-byte key (hex or base64) for the encrypted-at-rest secret copy; generated into the data dir when absent. */
+  EARSHOT_SECRET_KEY: z.string().optional(),
+  EARSHOT_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  EARSHOT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  EARSHOT_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+/** A Kamailio node the account service asks for live registrations. */
+export interface KamailioNode {
+  name: string;
+  rpcUrl: string;
+}
+
+export interface Config {
+  dataDir: string;
+  databaseUrl: string;
+  realm: string;
+  nodeName: string;
+  host: string;
+  apiPort: number;
+  sipWsPort: number;
+  sipWssPort: number;
+  sipPort: number;
+  sipListen: string;
+  rpcPort: number;
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  kamailioNodes: KamailioNode[];
+  allowedOrigins: string[];
+  secretKey: string | undefined;
+  sessionTtlMs: number;
+  logLevel: Env['EARSHOT_LOG_LEVEL'];
+  trustProxy: boolean;
+}
+
+function parseNodes(spec: string | undefined, fallback: KamailioNode): KamailioNode[] {
+  if (!spec) return [fallback];
+  return spec.split(',').map((pair) => {
+    const [name, rpcUrl] = pair.split('=', 2).map((part) => part.trim());
+    if (!name || !rpcUrl) throw new Error(`EARSHOT_KAMAILIO_NODES: expected name=url, got "${pair}"`);
+    return { name, rpcUrl };
+  });
+}
+
+/** Reads the configuration from `env` (default: process.env); throws with the offending variable named. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration: ${issues.join('; ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.EARSHOT_DATA_DIR);
+  const localNode = { name: e.EARSHOT_NODE_NAME, rpcUrl: `http://127.0.0.1:${e.EARSHOT_RPC_PORT}/RPC` };
+  return {
+    dataDir,
+    databaseUrl: e.DATABASE_URL ?? `sqlite://${resolve(dataDir, 'earshot.sqlite')}`,
+    realm: e.EARSHOT_SIP_REALM,
+    nodeName: e.EARSHOT_NODE_NAME,
+    host: e.EARSHOT_HOST,
+    apiPort: e.EARSHOT_API_PORT,
+    sipWsPort: e.EARSHOT_SIP_WS_PORT,
+    sipWssPort: e.EARSHOT_SIP_WSS_PORT,
+    sipPort: e.EARSHOT_SIP_PORT,
+    sipListen: e.EARSHOT_SIP_LISTEN,
+    rpcPort: e.EARSHOT_RPC_PORT,
+    tlsCert: e.EARSHOT_TLS_CERT,
+    tlsKey: e.EARSHOT_TLS_KEY,
+    kamailioNodes: parseNodes(e.EARSHOT_KAMAILIO_NODES, localNode),
+    allowedOrigins: e.EARSHOT_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    secretKey: e.EARSHOT_SECRET_KEY,
+    sessionTtlMs: e.EARSHOT_SESSION_TTL_HOURS * 3_600_000,
+    logLevel: e.EARSHOT_LOG_LEVEL,
+    trustProxy: e.EARSHOT_TRUST_PROXY === 'true',
+  };
+}

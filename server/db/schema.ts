@@ -1,0 +1,81 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+/** 0/1 flags: integers on both engines, because Kamailio's auth_db loads them as integer AVPs. */
+export type Flag = 0 | 1;
+
+/** One SIP extension. Kamailio's auth_db reads `number`, `ha1`, `ha1b` and loads the flag columns. */
+export interface ExtensionTable {
+  number: string;
+  name: string;
+  ha1: string;
+  ha1b: string;
+  /** AES-256-GCM copy of the SIP password for audited admin reveal (never logged, never returned by default). */
+  secret_enc: string;
+  enabled: Flag;
+  manual_dialing: Flag;
+  call_recording: Flag;
+  call_limit: number;
+  /** Comma-separated CIDR list; empty means any address. */
+  allowed_ips: string;
+  forwarding: string | null;
+  dnd: Flag;
+  /** Increments on every change: the ETag for optimistic concurrency. */
+  revision: number;
+  created_at: string;
+  updated_at: string;
+  password_changed_at: string;
+}
+
+export interface SessionTable {
+  token_hash: string;
+  subject_type: 'agent' | 'admin';
+  subject: string;
+  created_at: string;
+  expires_at: string;
+  ip: string;
+}
+
+export interface AdminTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  role: 'admin' | 'viewer';
+  created_at: string;
+}
+
+export interface AuditTable {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  ip: string;
+  details: string;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  last_failure_at: string;
+  blocked_until: string;
+}
+
+/** Kamailio's own table-version registry (auth_db checks the extensions row). */
+export interface VersionTable {
+  table_name: string;
+  table_version: number;
+}
+
+export interface Database {
+  extensions: ExtensionTable;
+  sessions: SessionTable;
+  admins: AdminTable;
+  audit_log: AuditTable;
+  login_throttle: LoginThrottleTable;
+  version: VersionTable;
+  earshot_migrations: { name: string; applied_at: string };
+}
+
+export type Extension = Selectable<ExtensionTable>;
+export type NewExtension = Insertable<ExtensionTable>;
+export type ExtensionUpdate = Updateable<ExtensionTable>;

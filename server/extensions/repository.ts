@@ -1,0 +1,86 @@
+import type { Kysely } from 'kysely';
+import type { Database, Extension, Flag } from '../db/schema.ts';
+import { sipHashes } from '../security/digest.ts';
+import { generatePassword } from '../security/password-generator.ts';
+import type { SecretBox } from '../security/secret-box.ts';
+
+/** Extension numbers: 4 to 8 digits. */
+export const EXTENSION_NUMBER = /^\d{4,8}$/;
+
+/** What the SIP-credential helpers need to know: the fixed realm and the at-rest cipher. */
+export interface CredentialContext {
+  realm: string;
+  box: SecretBox;
+}
+
+export interface NewExtensionInput {
+  number: string;
+  name: string;
+  /** Omitted: a high-entropy one is generated and returned once. */
+  password?: string;
+  enabled?: boolean;
+  manualDialing?: boolean;
+  callRecording?: boolean;
+  callLimit?: number;
+  allowedIps?: string[];
+  forwarding?: string | null;
+  dnd?: boolean;
+}
+
+const flag = (value: boolean | undefined, fallback: Flag): Flag => (value === undefined ? fallback : value ? 1 : 0);
+
+/** The columns that change whenever a SIP password is set: hashes, sealed copy, timestamp. */
+export function credentialColumns(ctx: CredentialContext, number: string, password: string, now: string) {
+  return { ...sipHashes(number, ctx.realm, password), secret_enc: ctx.box.seal(password), password_changed_at: now };
+}
+
+/** Inserts one extension; returns the row and the password (generated when not given). */
+export async function createExtension(
+  db: Kysely<Database>,
+  ctx: CredentialContext,
+  input: NewExtensionInput,
+): Promise<{ extension: Extension; password: string }> {
+  if (!EXTENSION_NUMBER.test(input.number)) throw new Error(`Extension numbers have 4 to 8 digits: "${input.number}".`);
+  const password = input.password ?? generatePassword();
+  const now = new Date().toISOString();
+  const extension = await db
+    .insertInto('extensions')
+    .values({
+      number: input.number,
+      name: input.name,
+      ...credentialColumns(ctx, input.number, password, now),
+      enabled: flag(input.enabled, 1),
+      manual_dialing: flag(input.manualDialing, 0),
+      call_recording: flag(input.callRecording, 0),
+      call_limit: input.callLimit ?? 2,
+      allowed_ips: (input.allowedIps ?? []).join(','),
+      forwarding: input.forwarding ?? null,
+      dnd: flag(input.dnd, 0),
+      revision: 1,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { extension, password };
+}
+
+/** One extension by number, or undefined. */
+export function findExtension(db: Kysely<Database>, number: string): Promise<Extension | undefined> {
+  return db.selectFrom('extensions').selectAll().where('number', '=', number).executeTakeFirst();
+}
+
+/** Replaces the SIP password in one statement: HA1, HA1b and the sealed copy change together. */
+export async function setExtensionPassword(
+  db: Kysely<Database>,
+  ctx: CredentialContext,
+  number: string,
+  password: string,
+): Promise<void> {
+  const now = new Date().toISOString();
+  await db
+    .updateTable('extensions')
+    .set((eb) => ({ ...credentialColumns(ctx, number, password, now), updated_at: now, revision: eb('revision', '+', 1) }))
+    .where('number', '=', number)
+    .executeTakeFirstOrThrow();
+}

@@ -1,0 +1,28 @@
+/** One live contact of an extension, as a Kamailio node's usrloc holds it. */
+export interface Registration {
+  /** Name of the Kamailio node that holds the binding (and the agent's WebSocket). */
+  node: string;
+  /** The Contact URI as registered. */
+  contact: string;
+  /** When this device first registered (ISO), if the node tracked it. */
+  registeredAt: string | null;
+  /** When the binding lapses unless refreshed (ISO). */
+  expiresAt: string;
+  /** Source address the REGISTER really came from (Kamailio's `received`). */
+  clientIp: string;
+  clientPort: number;
+  /** udp, tcp, ws, wss, tls. */
+  transport: string;
+  /** The device's User-Agent header. */
+  userAgent: string;
+  /** The device's +sip.instance, when it sent one. */
+  instance: string | null;
+}
+
+/** What the account service reads from (and does to) Kamailio's live registrations. */
+export interface RegistrarClient {
+  /** Every live contact of `number` across all configured nodes; nodes that did not answer are listed. */
+  lookup(number: string): Promise<{ registrations: Registration[]; unreachableNodes: string[] }>;
+  /** Removes every binding of `number` on every node and closes their WebSocket connections. */
+  kick(number: string): Promise<void>;
+}
