@@ -6,7 +6,10 @@ const schema = z.object({
   EARSHOT_DATA_DIR: z.string().default('.earshot'),
   DATABASE_URL: z.string().optional(),
   EARSHOT_SIP_REALM: z.string().min(1).default('earshot.local'),
-  EARSHOT_NODE_NAME: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('kamailio-1'),
+  EARSHOT_NODE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/)
+    .default('kamailio-1'),
   EARSHOT_HOST: z.string().default('127.0.0.1'),
   EARSHOT_API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   EARSHOT_SIP_WS_PORT: z.coerce.number().int().min(1).max(65535).default(8088),
@@ -19,7 +22,9 @@ const schema = z.object({
   /** Comma-separated `name=url` pairs of Kamailio JSON-RPC endpoints; default: the local node. */
   EARSHOT_KAMAILIO_NODES: z.string().optional(),
   /** Comma-separated origins allowed to call the API and to open the SIP WebSocket. */
-  EARSHOT_ALLOWED_ORIGINS: z.string().default('http://localhost:5173,http://127.0.0.1:5173,http://localhost:8080,http://127.0.0.1:8080'),
+  EARSHOT_ALLOWED_ORIGINS: z
+    .string()
+    .default('http://localhost:5173,http://127.0.0.1:5173,http://localhost:8080,http://127.0.0.1:8080'),
   /** 32-byte key (hex or base64) for the encrypted-at-rest secret copy; generated into the data dir when absent. */
   EARSHOT_SECRET_KEY: z.string().optional(),
   EARSHOT_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
@@ -91,7 +96,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tlsCert: e.EARSHOT_TLS_CERT,
     tlsKey: e.EARSHOT_TLS_KEY,
     kamailioNodes: parseNodes(e.EARSHOT_KAMAILIO_NODES, localNode),
-    allowedOrigins: e.EARSHOT_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    allowedOrigins: e.EARSHOT_ALLOWED_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     secretKey: e.EARSHOT_SECRET_KEY,
     sessionTtlMs: e.EARSHOT_SESSION_TTL_HOURS * 3_600_000,
     logLevel: e.EARSHOT_LOG_LEVEL,

@@ -20,7 +20,9 @@ export interface Db {
 export function parseDatabaseUrl(url: string): { engine: Engine; target: string } {
   if (url.startsWith('sqlite://')) return { engine: 'sqlite', target: url.slice('sqlite://'.length) };
   if (/^postgres(ql)?:\/\//.test(url)) return { engine: 'postgres', target: url };
-  throw new Error(`DATABASE_URL must start with sqlite:// or postgres://, got "${url.split(':')[0] ?? ''}:…"`);
+  throw new Error(
+    `DATABASE_URL must start with sqlite:// or postgres://, got "${url.split(':')[0] ?? ''}:…"`,
+  );
 }
 
 function openSqlite(path: string): Db {
@@ -37,7 +39,12 @@ function openSqlite(path: string): Db {
 function openPostgres(url: string): Db {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kysely, engine: 'postgres', kamailioUrl: url.replace(/^postgresql:/, 'postgres:'), close: () => kysely.destroy() };
+  return {
+    kysely,
+    engine: 'postgres',
+    kamailioUrl: url.replace(/^postgresql:/, 'postgres:'),
+    close: () => kysely.destroy(),
+  };
 }
 
 /** Opens the database a URL names. SQLite runs in WAL mode with a busy timeout. */

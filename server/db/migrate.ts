@@ -23,14 +23,16 @@ async function ensureLedger(db: Kysely<Database>): Promise<void> {
 }
 
 async function applyPending(db: Kysely<Database>): Promise<string[]> {
-  const done = new Set((await db.selectFrom('earshot_migrations').select('name').execute()).map((r) => r.name));
+  const done = new Set(
+    (await db.selectFrom('earshot_migrations').select('name').execute()).map((r) => r.name),
+  );
   const applied: string[] = [];
   for (const migration of MIGRATIONS.filter((m) => !done.has(m.name))) {
     await db.transaction().execute(async (trx) => {
       await migration.up(trx as unknown as Kysely<unknown>);
       await trx
         .insertInto('earshot_migrations')
-        .values({ name: migration.name, applied_at: new Date().toISOString() } as never)
+        .values({ name: migration.name, applied_at: new Date().toISOString() })
         .execute();
     });
     applied.push(migration.name);

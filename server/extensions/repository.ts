@@ -27,11 +27,24 @@ export interface NewExtensionInput {
   dnd?: boolean;
 }
 
-const flag = (value: boolean | undefined, fallback: Flag): Flag => (value === undefined ? fallback : value ? 1 : 0);
+/** Thrown when an extension number is already taken. */
+export class DuplicateExtensionError extends Error {
+  constructor(readonly number: string) {
+    super(`Extension ${number} already exists.`);
+    this.name = 'DuplicateExtensionError';
+  }
+}
+
+const flag = (value: boolean | undefined, fallback: Flag): Flag =>
+  value === undefined ? fallback : value ? 1 : 0;
 
 /** The columns that change whenever a SIP password is set: hashes, sealed copy, timestamp. */
 export function credentialColumns(ctx: CredentialContext, number: string, password: string, now: string) {
-  return { ...sipHashes(number, ctx.realm, password), secret_enc: ctx.box.seal(password), password_changed_at: now };
+  return {
+    ...sipHashes(number, ctx.realm, password),
+    secret_enc: ctx.box.seal(password),
+    password_changed_at: now,
+  };
 }
 
 /** Inserts one extension; returns the row and the password (generated when not given). */
@@ -40,7 +53,9 @@ export async function createExtension(
   ctx: CredentialContext,
   input: NewExtensionInput,
 ): Promise<{ extension: Extension; password: string }> {
-  if (!EXTENSION_NUMBER.test(input.number)) throw new Error(`Extension numbers have 4 to 8 digits: "${input.number}".`);
+  if (!EXTENSION_NUMBER.test(input.number))
+    throw new Error(`Extension numbers have 4 to 8 digits: "${input.number}".`);
+  if (await findExtension(db, input.number)) throw new DuplicateExtensionError(input.number);
   const password = input.password ?? generatePassword();
   const now = new Date().toISOString();
   const extension = await db
@@ -80,7 +95,11 @@ export async function setExtensionPassword(
   const now = new Date().toISOString();
   await db
     .updateTable('extensions')
-    .set((eb) => ({ ...credentialColumns(ctx, number, password, now), updated_at: now, revision: eb('revision', '+', 1) }))
+    .set((eb) => ({
+      ...credentialColumns(ctx, number, password, now),
+      updated_at: now,
+      revision: eb('revision', '+', 1),
+    }))
     .where('number', '=', number)
     .executeTakeFirstOrThrow();
 }

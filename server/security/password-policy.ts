@@ -24,7 +24,7 @@ const fail = (rule: PasswordRule, message: string): PolicyVerdict => ({ ok: fals
 
 /** True for one character repeated, or a run that climbs or falls by one (abcdef…, 987654…). */
 function isTrivialSequence(password: string): boolean {
-  const chars = [...password.toLowerCase()];
+  const chars = Array.from(password.toLowerCase());
   if (new Set(chars).size <= 2) return true;
   const steps = chars.slice(1).map((ch, i) => ch.charCodeAt(0) - (chars[i] ?? ch).charCodeAt(0));
   return steps.every((step) => step === 1) || steps.every((step) => step === -1);
@@ -40,21 +40,34 @@ function isRepeatedChunk(password: string): boolean {
  * rules, not a known common password, not built from the extension number, not a trivial sequence.
  */
 export function checkPassword(password: string, extension: string): PolicyVerdict {
-  const length = [...password].length;
+  // NIST 800-63B counts each Unicode code point as one character.
+  const length = Array.from(password).length;
   if (length < MIN_PASSWORD_LENGTH) {
-    return fail(PasswordRule.TooShort, `Use at least ${MIN_PASSWORD_LENGTH} characters (this one has ${length}).`);
+    return fail(
+      PasswordRule.TooShort,
+      `Use at least ${MIN_PASSWORD_LENGTH} characters (this one has ${length}).`,
+    );
   }
   if (length > MAX_PASSWORD_LENGTH) {
-    return fail(PasswordRule.TooLong, `Use at most ${MAX_PASSWORD_LENGTH} characters (this one has ${length}).`);
+    return fail(
+      PasswordRule.TooLong,
+      `Use at most ${MAX_PASSWORD_LENGTH} characters (this one has ${length}).`,
+    );
   }
   if (extension && password.includes(extension)) {
     return fail(PasswordRule.ContainsExtension, 'Do not include your extension number in the password.');
   }
   if (isTrivialSequence(password) || isRepeatedChunk(password)) {
-    return fail(PasswordRule.Trivial, 'This is a simple sequence or repetition; choose something less predictable.');
+    return fail(
+      PasswordRule.Trivial,
+      'This is a simple sequence or repetition; choose something less predictable.',
+    );
   }
   if (commonPasswords().has(password.toLowerCase())) {
-    return fail(PasswordRule.Common, 'This password appears in lists of commonly used passwords; choose another.');
+    return fail(
+      PasswordRule.Common,
+      'This password appears in lists of commonly used passwords; choose another.',
+    );
   }
   return { ok: true };
 }

@@ -6,7 +6,8 @@ import { openDatabase, type Db, type Engine } from '../../server/db/connect.ts';
 import { migrate } from '../../server/db/migrate.ts';
 
 /** The PostgreSQL server tests use; CI fails (never skips) when it is unreachable. */
-export const POSTGRES_ADMIN_URL = process.env.EARSHOT_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const POSTGRES_ADMIN_URL =
+  process.env.EARSHOT_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export const ENGINES: readonly Engine[] = ['sqlite', 'postgres'];
 
@@ -40,7 +41,13 @@ async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void>
 
 function freshSqlite(): { url: string; drop: () => Promise<void> } {
   const dir = mkdtempSync(join(tmpdir(), 'earshot-db-'));
-  return { url: `sqlite://${join(dir, 'earshot.sqlite')}`, drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })) };
+  return {
+    url: `sqlite://${join(dir, 'earshot.sqlite')}`,
+    drop: () => {
+      rmSync(dir, { recursive: true, force: true });
+      return Promise.resolve();
+    },
+  };
 }
 
 /** Creates a real SQLite file or a real PostgreSQL database, migrated. */

@@ -39,7 +39,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
     .addColumn('ip', 'varchar(64)', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('sessions_subject').on('sessions').columns(['subject_type', 'subject']).execute();
+  await db.schema
+    .createIndex('sessions_subject')
+    .on('sessions')
+    .columns(['subject_type', 'subject'])
+    .execute();
 
   await db.schema
     .createTable('admins')

@@ -1,0 +1,81 @@
+// `npm test`: lint, type check and every test suite, then one closing line `N passed, N failed`
+// (CI reads it). Each step's own output streams through; suites are node:test files under test/.
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+interface Tally {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+const tally: Tally = { passed: 0, failed: 0, skipped: 0 };
+
+function run(cmd: string, args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: 'inherit' });
+    child.on('close', (code) => {
+      resolve(code ?? 1);
+    });
+  });
+}
+
+/** Lint and type check count as one test each: they pass or fail as a whole. */
+async function check(label: string, cmd: string, args: string[]): Promise<void> {
+  console.log(`\n=== ${label} ===`);
+  const ok = (await run(cmd, args)) === 0;
+  if (ok) tally.passed += 1;
+  else tally.failed += 1;
+  console.log(`${label}: ${ok ? 'ok' : 'FAILED'}`);
+}
+
+function findTests(dir: string, skip: string[]): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return skip.includes(relative('test', path)) ? [] : findTests(path, skip);
+    return entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+function readTapCount(tap: string, key: string): number {
+  const match = new RegExp(`^# ${key} (\\d+)$`, 'm').exec(tap);
+  return match ? Number(match[1]) : 0;
+}
+
+/** node:test with a human reporter on the terminal and TAP to a file for the counts. */
+async function nodeSuites(files: string[]): Promise<void> {
+  console.log(`\n=== node:test (${files.length} files) ===`);
+  const tapFile = join(tmpdir(), `earshot-tap-${process.pid}.txt`);
+  const code = await run(process.execPath, [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapFile}`,
+    ...files,
+  ]);
+  const tap = readFileSync(tapFile, 'utf8');
+  rmSync(tapFile, { force: true });
+  const failed = readTapCount(tap, 'fail') + readTapCount(tap, 'cancelled');
+  tally.passed += readTapCount(tap, 'pass');
+  tally.failed += failed;
+  tally.skipped += readTapCount(tap, 'skipped') + readTapCount(tap, 'todo');
+  // A crash outside any test (exit code without a failing test) still counts as a failure.
+  if (code !== 0 && failed === 0) tally.failed += 1;
+}
+
+async function main(): Promise<void> {
+  await check('lint', 'npx', ['eslint', '--max-warnings', '0', '.']);
+  await check('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+  await nodeSuites(findTests('test', ['components', 'e2e']));
+  const skipped = tally.skipped ? `, ${tally.skipped} skipped` : '';
+  console.log(`\n${tally.passed} passed, ${tally.failed} failed${skipped}`);
+  process.exitCode = tally.failed === 0 ? 0 : 1;
+}
+
+void main();

@@ -1,0 +1,103 @@
+import { parseArgs } from 'node:util';
+import { createAdmin, type AdminRole } from '../admins/repository.ts';
+import { loadConfig } from '../config.ts';
+import { createExtension } from '../extensions/repository.ts';
+import { openCore, type Core } from '../services.ts';
+import { readSecretFromStdin } from './stdin.ts';
+
+const USAGE = `Usage: earshot <command>
+
+  migrate                                   apply database migrations
+  extension create <number> --name NAME     create an extension; prints a generated password once
+        [--password-stdin] [--manual-dialing] [--call-recording] [--disabled]
+  extension list                            list extensions (never secrets)
+  admin create <username> [--role admin|viewer] --password-stdin
+                                            create an administrator (argon2id)
+
+Configuration comes from the environment (see README: DATABASE_URL, EARSHOT_SIP_REALM, …).`;
+
+type Handler = (
+  core: Core,
+  positionals: string[],
+  flags: Record<string, string | boolean | undefined>,
+) => Promise<void>;
+
+const COMMANDS: Record<string, Handler> = {
+  migrate: () => {
+    console.log('Database is up to date.');
+    return Promise.resolve();
+  },
+  'extension create': async (core, [number], flags) => {
+    if (!number || typeof flags.name !== 'string')
+      throw new Error('extension create needs <number> and --name.');
+    const password = flags['password-stdin'] ? await readSecretFromStdin() : undefined;
+    const { extension, password: secret } = await createExtension(core.db.kysely, core.credentials, {
+      number,
+      name: flags.name,
+      ...(password === undefined ? {} : { password }),
+      manualDialing: flags['manual-dialing'] === true,
+      callRecording: flags['call-recording'] === true,
+      enabled: flags.disabled !== true,
+    });
+    console.log(`Created extension ${extension.number} (${extension.name}).`);
+    if (password === undefined) console.log(`SIP password (shown once): ${secret}`);
+  },
+  'extension list': async (core) => {
+    const rows = await core.db.kysely
+      .selectFrom('extensions')
+      .select(['number', 'name', 'enabled', 'manual_dialing'])
+      .orderBy('number')
+      .execute();
+    for (const r of rows)
+      console.log(
+        `${r.number}\t${r.name}\t${r.enabled ? 'enabled' : 'disabled'}\tmanual dialing ${r.manual_dialing ? 'on' : 'off'}`,
+      );
+  },
+  'admin create': async (core, [username], flags) => {
+    const role = (flags.role ?? 'admin') as AdminRole;
+    if (!username || !['admin', 'viewer'].includes(role))
+      throw new Error('admin create needs <username> and --role admin|viewer.');
+    if (!flags['password-stdin'])
+      throw new Error('admin create reads the password from standard input: add --password-stdin.');
+    await createAdmin(core.db.kysely, { username, role, password: await readSecretFromStdin() });
+    console.log(`Created ${role} "${username}".`);
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      role: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      'manual-dialing': { type: 'boolean' },
+      'call-recording': { type: 'boolean' },
+      disabled: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const key = [positionals[0], positionals[1]].filter(Boolean).join(' ');
+  const command = COMMANDS[key] ?? COMMANDS[positionals[0] ?? ''];
+  if (values.help || !command) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const rest = positionals.slice(COMMANDS[key] ? 2 : 1);
+  const core = await openCore(loadConfig());
+  try {
+    await command(core, rest, values);
+    return 0;
+  } finally {
+    await core.db.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(`earshot: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);
