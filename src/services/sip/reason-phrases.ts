@@ -1,0 +1,11 @@
+/**
+ * Reason phrases Earshot's Kamailio config sends with its refusals. The template
+ * (server/kamailio/kamailio.cfg.tpl) uses exactly these, so the softphone can tell the agent why.
+ */
+export const ReasonPhrase = {
+  ExtensionDisabled: 'Extension disabled',
+  TooManyFailedAttempts: 'Too many failed attempts',
+  ManualDialingNotAllowed: 'Manual dialing not allowed',
+  AddressNotAllowed: 'Address not allowed',
+} as const;
+export type ReasonPhrase = (typeof ReasonPhrase)[keyof typeof ReasonPhrase];

@@ -1,0 +1,265 @@
+import * as JsSIP from 'jssip';
+import type { IncomingRTCSessionEvent, OutgoingRTCSessionEvent, UA } from 'jssip/lib/UA.js';
+import { isExtension } from '../../internal/phone-number.ts';
+import { Call, type DtmfTransport } from './call.ts';
+import { CallDirection } from './call-state.ts';
+import { explainRegisterFailure, messageFor } from './failure.ts';
+import {
+  FailureReason,
+  LOGGED_OUT,
+  RegistrationStatus,
+  type RegistrationState,
+} from './registration-state.ts';
+import { RetrySchedule } from './retry-schedule.ts';
+import { uaConfiguration, type SipSettings } from './ua-config.ts';
+
+/** The media the SIP service needs, provided by the media service. */
+export interface MediaPort {
+  /** A fresh microphone stream from the chosen device; rejects with a DOMException. */
+  getMicrophone(): Promise<MediaStream>;
+  /** Plays the other party's audio on the chosen speaker. */
+  playRemote(stream: MediaStream): void;
+}
+
+export interface SipServiceOptions extends SipSettings {
+  media: MediaPort;
+  dtmfTransport?: DtmfTransport;
+  iceCutoffMs?: number;
+}
+
+/** Raised by login() with the reason the agent sees. */
+export class LoginError extends Error {
+  constructor(readonly reason: FailureReason) {
+    super(messageFor(reason));
+    this.name = 'LoginError';
+  }
+}
+
+/**
+ * The only place that talks to JsSIP. Owns the UA, the registration state machine (with the retries
+ * JsSIP does not do) and the calls. Fires `registration` and `calls` events (read `registration`,
+ * `calls`) and `incoming` with the new Call.
+ */
+export class SipService extends EventTarget {
+  #ua: UA | null = null;
+  #registration: RegistrationState = LOGGED_OUT;
+  #calls: Call[] = [];
+  #everRegistered = false;
+  readonly #retry = new RetrySchedule();
+  readonly #options: SipServiceOptions;
+  #pendingLogin: { resolve: () => void; reject: (error: LoginError) => void } | null = null;
+
+  constructor(options: SipServiceOptions) {
+    super();
+    this.#options = options;
+  }
+
+  /** Current registration state. */
+  get registration(): RegistrationState {
+    return this.#registration;
+  }
+
+  /** Calls in progress, oldest first (a consultation call for attended transfer is the second). */
+  get calls(): readonly Call[] {
+    return this.#calls;
+  }
+
+  #setRegistration(patch: Partial<RegistrationState> & Pick<RegistrationState, 'status'>): void {
+    const extension = this.#registration.extension;
+    this.#registration = { extension, ...patch };
+    this.dispatchEvent(new Event('registration'));
+  }
+
+  async #checkMicrophone(): Promise<void> {
+    if (!globalThis.isSecureContext) throw new LoginError(FailureReason.InsecureContext);
+    try {
+      const stream = await this.#options.media.getMicrophone();
+      stream.getTracks().forEach((track) => {
+        track.stop();
+      });
+    } catch (error) {
+      const name = error instanceof DOMException ? error.name : '';
+      throw new LoginError(
+        name === 'NotFoundError' ? FailureReason.NoMicrophone : FailureReason.MicrophoneBlocked,
+      );
+    }
+  }
+
+  /** Registers `extension`; resolves once registered, rejects with a LoginError the agent can act on. */
+  async login(extension: string, password: string): Promise<void> {
+    if (!isExtension(extension)) throw new LoginError(FailureReason.InvalidExtension);
+    await this.#checkMicrophone();
+    this.#stopUa();
+    this.#registration = { status: RegistrationStatus.Connecting, extension };
+    this.dispatchEvent(new Event('registration'));
+    this.#everRegistered = false;
+    const done = new Promise<void>((resolve, reject) => {
+      this.#pendingLogin = { resolve, reject };
+    });
+    this.#startUa(extension, password);
+    return done;
+  }
+
+  #startUa(extension: string, password: string): void {
+    const ua = new JsSIP.UA(uaConfiguration(this.#options, extension, password));
+    this.#ua = ua;
+    ua.on('registered', () => {
+      this.#handleRegistered();
+    });
+    ua.on('registrationFailed', (event) => {
+      this.#handleRegistrationFailed(event);
+    });
+    ua.on('disconnected', () => {
+      this.#handleDisconnected(extension, password);
+    });
+    ua.on('newRTCSession', (event: IncomingRTCSessionEvent | OutgoingRTCSessionEvent) => {
+      this.#handleNewSession(event);
+    });
+    ua.start();
+  }
+
+  #handleRegistered(): void {
+    this.#everRegistered = true;
+    this.#retry.reset();
+    this.#setRegistration({ status: RegistrationStatus.Registered });
+    this.#pendingLogin?.resolve();
+    this.#pendingLogin = null;
+  }
+
+  #handleRegistrationFailed(event: {
+    cause?: string;
+    response?: { status_code?: number; reason_phrase?: string };
+  }): void {
+    const explained = explainRegisterFailure({
+      cause: event.cause ?? '',
+      statusCode: event.response?.status_code,
+      reasonPhrase: event.response?.reason_phrase,
+    });
+    if (explained.retryable) {
+      // JsSIP never retries a failed REGISTER while connected (FACTS: a 500 leaves the agent unregistered).
+      this.#scheduleRetry(explained.reason, () => this.#ua?.register());
+      return;
+    }
+    this.#stopUa();
+    this.#setRegistration({
+      status: RegistrationStatus.Failed,
+      reason: explained.reason,
+      message: explained.message,
+    });
+    this.#pendingLogin?.reject(new LoginError(explained.reason));
+    this.#pendingLogin = null;
+  }
+
+  #handleDisconnected(extension: string, password: string): void {
+    if (this.#everRegistered) {
+      // JsSIP reconnects and re-registers by itself; calls keep their media meanwhile.
+      this.#setRegistration({
+        status: RegistrationStatus.Reconnecting,
+        message: 'Connection lost. Reconnecting…',
+      });
+      return;
+    }
+    // Never registered yet: retry on our own schedule so the login form can show a countdown.
+    this.#stopUa();
+    this.#scheduleRetry(FailureReason.ServerUnreachable, () => {
+      this.#startUa(extension, password);
+    });
+  }
+
+  #scheduleRetry(reason: FailureReason, attempt: () => void): void {
+    const retryAt = this.#retry.schedule(attempt);
+    this.#setRegistration({
+      status: RegistrationStatus.RetryScheduled,
+      reason,
+      message: messageFor(reason),
+      retryAt,
+    });
+  }
+
+  #handleNewSession(event: IncomingRTCSessionEvent | OutgoingRTCSessionEvent): void {
+    if ((event.originator as string) !== 'remote') return;
+    if (this.#calls.length > 0) {
+      // One call at a time for an agent: a second caller hears busy instead of a crash or a silent ring.
+      event.session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
+      return;
+    }
+    void this.#adoptIncoming(event as IncomingRTCSessionEvent);
+  }
+
+  async #adoptIncoming(event: IncomingRTCSessionEvent): Promise<void> {
+    const stream = await this.#options.media.getMicrophone().catch(() => null);
+    const call = this.#track(new Call(event.session, this.#callOptions(CallDirection.Incoming, stream)));
+    this.dispatchEvent(new CustomEvent<Call>('incoming', { detail: call }));
+  }
+
+  #callOptions(direction: CallDirection, localStream: MediaStream | null) {
+    return {
+      direction,
+      localStream,
+      dtmfTransport: this.#options.dtmfTransport ?? 'RFC2833',
+      iceCutoffMs: this.#options.iceCutoffMs ?? 2000,
+      onRemoteStream: (remote: MediaStream) => {
+        this.#options.media.playRemote(remote);
+      },
+    } as const;
+  }
+
+  #track(call: Call): Call {
+    this.#calls = [...this.#calls, call];
+    call.addEventListener('change', () => this.dispatchEvent(new Event('calls')));
+    call.addEventListener('end', () => {
+      this.#calls = this.#calls.filter((c) => c !== call);
+      this.dispatchEvent(new Event('calls'));
+      this.dispatchEvent(new CustomEvent<Call>('call-ended', { detail: call }));
+    });
+    this.dispatchEvent(new Event('calls'));
+    return call;
+  }
+
+  /** Places a call to `number` (already validated by the dialer). */
+  async call(number: string): Promise<Call> {
+    const ua = this.#ua;
+    if (!ua || this.#registration.status !== RegistrationStatus.Registered) {
+      throw new Error('You are not connected to the phone server.');
+    }
+    const stream = await this.#options.media.getMicrophone();
+    const session = ua.call(`sip:${number}@${this.#options.realm}`, {
+      mediaStream: stream,
+      pcConfig: { iceServers: [] },
+      rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false },
+    });
+    return this.#track(new Call(session, this.#callOptions(CallDirection.Outgoing, stream)));
+  }
+
+  /** Uses `password` from now on (after a change on the account page) and re-registers with it. */
+  updatePassword(password: string): void {
+    if (!this.#ua) return;
+    this.#ua.set('password', password);
+    if (this.#ua.isConnected()) this.#ua.register();
+  }
+
+  /** Re-registers promptly (browser back online, tab visible again). */
+  refresh(): void {
+    if (this.#registration.status === RegistrationStatus.Registered) this.#ua?.register();
+    else this.#retry.runNow();
+  }
+
+  /** Ends every call, unregisters and closes the connection. */
+  logout(): void {
+    this.#calls.forEach((call) => {
+      call.hangup();
+    });
+    this.#stopUa();
+    this.#registration = LOGGED_OUT;
+    this.dispatchEvent(new Event('registration'));
+  }
+
+  #stopUa(): void {
+    this.#retry.cancel();
+    const ua = this.#ua;
+    this.#ua = null;
+    if (!ua) return;
+    ua.removeAllListeners();
+    ua.stop();
+  }
+}
