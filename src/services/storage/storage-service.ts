@@ -1,0 +1,78 @@
+import { openDB, type IDBPDatabase } from 'idb';
+import { DB_NAME, DB_VERSION, type CallRecord, type EarshotDb, type Preferences } from './schema.ts';
+
+/** How many calls the history keeps; older ones are dropped as new ones arrive. */
+export const HISTORY_LIMIT = 1000;
+const PREFERENCES_KEY = 'current';
+
+function newInstanceId(): string {
+  return crypto.randomUUID();
+}
+
+/** IndexedDB through idb: preferences and call history. Migrations live only in upgrade(). */
+export class StorageService {
+  readonly #db: Promise<IDBPDatabase<EarshotDb>>;
+
+  constructor(name = DB_NAME) {
+    this.#db = openDB<EarshotDb>(name, DB_VERSION, {
+      upgrade(db, oldVersion) {
+        if (oldVersion < 1) {
+          db.createObjectStore('preferences');
+          db.createObjectStore('calls', { keyPath: 'id' }).createIndex('startedAt', 'startedAt');
+        }
+      },
+    });
+  }
+
+  /** The stored preferences, created (with a fresh instance id) on first use. */
+  async preferences(): Promise<Preferences> {
+    const db = await this.#db;
+    const stored = await db.get('preferences', PREFERENCES_KEY);
+    if (stored) return stored;
+    const fresh: Preferences = { extension: null, instanceId: newInstanceId(), microphoneId: null, speakerId: null };
+    await db.put('preferences', fresh, PREFERENCES_KEY);
+    return fresh;
+  }
+
+  /** Merges `patch` into the stored preferences. */
+  async savePreferences(patch: Partial<Omit<Preferences, 'instanceId'>>): Promise<Preferences> {
+    const next = { ...(await this.preferences()), ...patch };
+    await (await this.#db).put('preferences', next, PREFERENCES_KEY);
+    return next;
+  }
+
+  /** Adds a call and drops the oldest beyond HISTORY_LIMIT, in one transaction. */
+  async addCall(record: CallRecord): Promise<void> {
+    const tx = (await this.#db).transaction('calls', 'readwrite');
+    await tx.store.put(record);
+    const excess = (await tx.store.count()) - HISTORY_LIMIT;
+    let cursor = excess > 0 ? await tx.store.index('startedAt').openCursor() : null;
+    for (let removed = 0; cursor && removed < excess; removed += 1) {
+      await cursor.delete();
+      cursor = await cursor.continue();
+    }
+    await tx.done;
+  }
+
+  /** The call history, newest first. */
+  async calls(limit = HISTORY_LIMIT): Promise<CallRecord[]> {
+    const db = await this.#db;
+    const records: CallRecord[] = [];
+    let cursor = await db.transaction('calls').store.index('startedAt').openCursor(null, 'prev');
+    while (cursor && records.length < limit) {
+      records.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    return records;
+  }
+
+  /** Deletes the whole call history. */
+  async clearCalls(): Promise<void> {
+    await (await this.#db).clear('calls');
+  }
+
+  /** Closes the database (tests, page teardown). */
+  async close(): Promise<void> {
+    (await this.#db).close();
+  }
+}
