@@ -1,0 +1,89 @@
+import { ws } from 'msw';
+import { header, parseRequest, response, type SipRequest } from './sip-message.ts';
+
+/** How the fake SIP server in component tests behaves; one per named scenario. */
+export interface SipBehaviour {
+  /** Answer to an authenticated REGISTER. */
+  register: { status: number; reason: string };
+  /** Answer to an INVITE; 200 builds a real SDP answer with an in-page RTCPeerConnection. */
+  invite: { status: number; reason: string };
+  /** Close every connection at once (server unreachable). */
+  refuseConnections?: boolean;
+}
+
+export const SIP_TEST_URL = 'ws://sip.earshot.test:8088';
+
+/** SDP answer from a real peer connection in the test page, so JsSIP's own connection accepts it. */
+async function answerSdp(offer: string): Promise<string> {
+  const peer = new RTCPeerConnection();
+  await peer.setRemoteDescription({ type: 'offer', sdp: offer });
+  await peer.setLocalDescription(await peer.createAnswer());
+  return peer.localDescription?.sdp ?? '';
+}
+
+async function reply(
+  request: SipRequest,
+  behaviour: SipBehaviour,
+  send: (text: string) => void,
+): Promise<void> {
+  const contact = { Contact: `<sip:fake@sip.earshot.test;transport=ws>;expires=300` };
+  switch (request.method) {
+    case 'REGISTER':
+      if (!header(request, 'authorization')) {
+        send(
+          response(request, 401, 'Unauthorized', {
+            'WWW-Authenticate': 'Digest realm="earshot.test", nonce="abc123", algorithm=MD5, qop="auth"',
+          }),
+        );
+      } else
+        send(
+          response(
+            request,
+            behaviour.register.status,
+            behaviour.register.reason,
+            behaviour.register.status === 200 ? contact : {},
+          ),
+        );
+      return;
+    case 'INVITE':
+      send(response(request, 100, 'Trying'));
+      if (behaviour.invite.status !== 200) {
+        send(response(request, behaviour.invite.status, behaviour.invite.reason));
+        return;
+      }
+      send(response(request, 180, 'Ringing', contact));
+      send(
+        response(
+          request,
+          200,
+          'OK',
+          { ...contact, 'Content-Type': 'application/sdp' },
+          await answerSdp(request.body),
+        ),
+      );
+      return;
+    case 'ACK':
+      return;
+    default:
+      send(response(request, 200, 'OK'));
+  }
+}
+
+/** An msw WebSocket handler that plays a tiny SIP registrar/callee for JsSIP. */
+export function sipServer(behaviour: SipBehaviour) {
+  const link = ws.link(SIP_TEST_URL);
+  return link.addEventListener('connection', ({ client }) => {
+    if (behaviour.refuseConnections) {
+      client.close(1006);
+      return;
+    }
+    client.addEventListener('message', (event) => {
+      const request = typeof event.data === 'string' ? parseRequest(event.data) : null;
+      if (request) {
+        void reply(request, behaviour, (text) => {
+          client.send(text);
+        });
+      }
+    });
+  });
+}
