@@ -43,7 +43,11 @@ export class MediaService extends EventTarget implements MediaPort {
 
   /** A fresh stream from the chosen microphone, with echo cancellation and noise suppression. */
   getMicrophone(): Promise<MediaStream> {
-    const audio: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+    const audio: MediaTrackConstraints = {
+      echoCancellation: true,
+      noiseSuppression: true,
+      autoGainControl: true,
+    };
     if (this.#microphoneId) audio.deviceId = { exact: this.#microphoneId };
     return navigator.mediaDevices.getUserMedia({ audio, video: false });
   }

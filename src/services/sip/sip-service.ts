@@ -59,6 +59,11 @@ export class SipService extends EventTarget {
     return this.#registration;
   }
 
+  /** True from the first successful registration until logout or a refusal (drives the logged-in view). */
+  get active(): boolean {
+    return this.#everRegistered && this.#ua !== null;
+  }
+
   /** Calls in progress, oldest first (a consultation call for attended transfer is the second). */
   get calls(): readonly Call[] {
     return this.#calls;

@@ -29,7 +29,12 @@ export class StorageService {
     const db = await this.#db;
     const stored = await db.get('preferences', PREFERENCES_KEY);
     if (stored) return stored;
-    const fresh: Preferences = { extension: null, instanceId: newInstanceId(), microphoneId: null, speakerId: null };
+    const fresh: Preferences = {
+      extension: null,
+      instanceId: newInstanceId(),
+      microphoneId: null,
+      speakerId: null,
+    };
     await db.put('preferences', fresh, PREFERENCES_KEY);
     return fresh;
   }

@@ -1,0 +1,57 @@
+import { css } from 'lit';
+
+export const softphoneStyles = css`
+  :host {
+    display: block;
+    background: var(--_surface);
+    border-radius: var(--_radius);
+    padding: var(--earshot-softphone-padding, 1rem);
+    max-inline-size: var(--earshot-softphone-max-width, 32rem);
+  }
+  .bar {
+    display: flex;
+    justify-content: space-between;
+    align-items: center;
+    gap: 0.5rem;
+    margin-block-end: 0.75rem;
+  }
+  .state {
+    font-weight: 600;
+  }
+  .state[data-status='registered'] {
+    color: var(--_ok);
+  }
+  .state[data-status='reconnecting'],
+  .state[data-status='retry-scheduled'] {
+    color: #8a5a00;
+  }
+  [role='tablist'] {
+    display: flex;
+    gap: 0.25rem;
+    border-block-end: 1px solid #d0d4da;
+    margin-block-end: 0.75rem;
+  }
+  [role='tab'] {
+    background: transparent;
+    color: var(--_text);
+    border-radius: 0;
+    border-block-end: 3px solid transparent;
+  }
+  [role='tab'][aria-selected='true'] {
+    border-block-end-color: var(--_accent);
+    color: var(--_accent);
+  }
+  .notice {
+    background: #eef2f8;
+    padding: 0.6rem 0.8rem;
+    border-radius: calc(var(--_radius) / 2);
+  }
+  .sound {
+    background: #fff8e1;
+    padding: 0.6rem 0.8rem;
+    margin-block-end: 0.75rem;
+  }
+  earshot-call-panel {
+    margin-block-end: 0.75rem;
+  }
+`;

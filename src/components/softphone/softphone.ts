@@ -1,0 +1,233 @@
+import { ContextProvider } from '@lit/context';
+import { LitElement, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import {
+  accountApiContext,
+  mediaContext,
+  ringtoneContext,
+  sipContext,
+  storageContext,
+} from '../../contexts/services.ts';
+import { PhoneController } from '../../controllers/phone-controller.ts';
+import { QualityController } from '../../controllers/quality-controller.ts';
+import { ServiceEventsController } from '../../controllers/service-events-controller.ts';
+import type { EarshotAnswerEvent } from '../../events/answer.ts';
+import type { EarshotCallControlEvent } from '../../events/call-control.ts';
+import type { EarshotDialEvent } from '../../events/dial.ts';
+import type { EarshotHangupEvent } from '../../events/hangup.ts';
+import type { EarshotLoginEvent } from '../../events/login.ts';
+import { LOGGED_OUT } from '../../services/sip/registration-state.ts';
+import type { CallRecord } from '../../services/storage/schema.ts';
+import '../account-page/account-page.ts';
+import '../call-history/call-history.ts';
+import '../call-panel/call-panel.ts';
+import '../dialpad/dialpad.ts';
+import '../login/login.ts';
+import { baseStyles } from '../styles/base.styles.ts';
+import { softphoneStyles } from './softphone.styles.ts';
+import { runIntent } from './intents.ts';
+import { STATUS_LABEL, type Tab, TABS } from './labels.ts';
+
+/**
+ * @summary The Earshot softphone: login, dialer, calls, history and the agent's account page.
+ * @fires earshot-password-changed - The agent changed the password (the softphone re-registered).
+ * @csspart base - The wrapper.
+ * @cssproperty --earshot-accent-color - Buttons and highlights.
+ * @cssproperty --earshot-softphone-max-width - Widest the softphone grows.
+ */
+@customElement('earshot-softphone')
+export class EarshotSoftphone extends LitElement {
+  static override styles = [baseStyles, softphoneStyles];
+
+  /** WebSocket URL of the SIP server (ws:// or wss://); discovered from the account service when empty. */
+  @property({ attribute: 'sip-server' }) sipServer = '';
+  /** Base URL of the account service; defaults to this page's origin. */
+  @property({ attribute: 'api-url' }) apiUrl = '';
+  /** SIP realm; discovered with the SIP server when empty. */
+  @property() realm = '';
+  /** Extension number to pre-fill on the login form. */
+  @property() extension = '';
+
+  @state() private tab: Tab = 'phone';
+  @state() private history: CallRecord[] = [];
+  @state() private lastNumber = '';
+  @state() private notice = '';
+
+  readonly phone = new PhoneController(this, () => ({
+    sipServer: this.sipServer,
+    apiUrl: this.apiUrl,
+    realm: this.realm,
+  }));
+  readonly #quality = new QualityController(this, () => this.phone.sip);
+  readonly #providers = {
+    api: new ContextProvider(this, { context: accountApiContext }),
+    sip: new ContextProvider(this, { context: sipContext }),
+    storage: new ContextProvider(this, { context: storageContext, initialValue: this.phone.storage }),
+    media: new ContextProvider(this, { context: mediaContext, initialValue: this.phone.media }),
+    ringtone: new ContextProvider(this, { context: ringtoneContext, initialValue: this.phone.ringtone }),
+  };
+
+  constructor() {
+    super();
+    // Re-render on registration, call and ringtone changes for the element's lifetime.
+    new ServiceEventsController(this, () => this.phone.sip, ['registration', 'calls']);
+    new ServiceEventsController(this, () => this.phone.ringtone, ['change']);
+    this.addEventListener('earshot-login', (e) => void this.handleLogin(e));
+    this.addEventListener('earshot-dial', (e) => void this.handleDial(e));
+    this.addEventListener('earshot-answer', (e) => this.handleAnswer(e));
+    this.addEventListener('earshot-hangup', (e) => this.handleHangup(e));
+    this.addEventListener('earshot-call-control', (e) => this.handleCallControl(e));
+    this.addEventListener('earshot-clear-history', () => void this.handleClearHistory());
+    this.addEventListener('earshot-history-changed', () => void this.loadHistory());
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.restore();
+  }
+
+  private async restore(): Promise<void> {
+    const prefs = await this.phone.storage.preferences();
+    this.extension ||= prefs.extension ?? '';
+    await this.loadHistory();
+  }
+
+  override willUpdate(): void {
+    this.#providers.sip.setValue(this.phone.sip as never);
+    this.#providers.api.setValue(this.phone.api);
+  }
+
+  private async loadHistory(): Promise<void> {
+    this.history = await this.phone.storage.calls();
+    this.lastNumber = this.history.find((r) => r.direction === 'outgoing')?.number ?? '';
+  }
+
+  private async handleLogin(event: EarshotLoginEvent): Promise<void> {
+    await runIntent(this, () => this.phone.login(event.extension, event.password));
+  }
+
+  private async handleDial(event: EarshotDialEvent): Promise<void> {
+    this.notice = '';
+    if (!this.phone.canDial) {
+      this.notice = 'Your extension is not allowed to place calls. Ask your administrator.';
+      return;
+    }
+    await runIntent(this, () => this.phone.dial(event.number));
+  }
+
+  private handleAnswer(event: EarshotAnswerEvent): void {
+    this.phone.answer(event.callId);
+  }
+
+  private handleHangup(event: EarshotHangupEvent): void {
+    this.phone.hangup(event.callId, event.decline);
+  }
+
+  private handleCallControl(event: EarshotCallControlEvent): void {
+    void runIntent(this, () => this.phone.control(event.callId, event.control));
+  }
+
+  private async handleClearHistory(): Promise<void> {
+    await this.phone.storage.clearCalls();
+    await this.loadHistory();
+  }
+
+  private handleTabClick(event: Event): void {
+    this.tab = (event.currentTarget as HTMLElement).dataset.tab as Tab;
+  }
+
+  /** Shows a plain-language notice above the phone (used by intents that fail). */
+  showNotice(message: string): void {
+    this.notice = message;
+  }
+
+  private renderBar() {
+    const r = this.phone.sip?.registration ?? LOGGED_OUT;
+    return html`<div class="bar">
+      <span class="state" data-status=${r.status} role="status"
+        >${r.extension ?? ''} · ${STATUS_LABEL[r.status]}</span
+      >
+      <button class="secondary" @click=${() => void this.phone.logout()}>Log out</button>
+    </div>`;
+  }
+
+  private renderPhone() {
+    const calls = this.phone.sip?.calls.map((c) => c.state) ?? [];
+    const ringing = calls.some((c) => c.status === 'incoming');
+    return html`${
+      ringing && this.phone.ringtone.blocked
+        ? html`<div class="sound" role="alert">
+            Your browser muted the ringtone.
+            <button @click=${() => void this.phone.ringtone.unlock()}>Enable sound</button>
+          </div>`
+        : nothing
+    }
+    ${
+      calls.length
+        ? html`<earshot-call-panel
+            .calls=${calls}
+            .quality=${this.#quality.mos}
+            ?recording=${this.phone.me?.extension.callRecording ?? false}
+            ?can-dial=${this.phone.canDial}
+          ></earshot-call-panel>`
+        : nothing
+    }
+    ${
+      this.phone.canDial
+        ? calls.length
+          ? nothing
+          : html`<earshot-dialpad last-number=${this.lastNumber}></earshot-dialpad>`
+        : html`<p class="notice">
+            ${this.phone.meError ?? 'Your extension takes incoming calls only: manual dialing is off.'}
+          </p>`
+    }`;
+  }
+
+  private renderTabs() {
+    return html`<div role="tablist" aria-label="Softphone">
+      ${TABS.map(
+        ([id, label]) =>
+          html`<button
+            role="tab"
+            id="tab-${id}"
+            data-tab=${id}
+            aria-controls="panel"
+            aria-selected=${this.tab === id ? 'true' : 'false'}
+            @click=${this.handleTabClick}
+          >
+            ${label}
+          </button>`,
+      )}
+    </div>`;
+  }
+
+  private renderPanel() {
+    if (this.tab === 'history')
+      return html`<earshot-call-history
+        .records=${this.history}
+        ?can-dial=${this.phone.canDial}
+      ></earshot-call-history>`;
+    if (this.tab === 'account') return html`<earshot-account-page></earshot-account-page>`;
+    return this.renderPhone();
+  }
+
+  override render() {
+    const sip = this.phone.sip;
+    if (!sip?.active) {
+      return html`<div part="base">
+        <earshot-login .registration=${sip?.registration} extension=${this.extension}></earshot-login>
+      </div>`;
+    }
+    return html`<div part="base">
+      ${this.renderBar()} ${this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : nothing}
+      ${this.renderTabs()}
+      <div id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}">${this.renderPanel()}</div>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'earshot-softphone': EarshotSoftphone;
+  }
+}

@@ -1,0 +1,34 @@
+import type { CallControl } from '../events/call-control.ts';
+import type { Call } from '../services/sip/call.ts';
+import type { SipService } from '../services/sip/sip-service.ts';
+
+/** Applies a call-control intent to the call it names; attended transfer spans two calls. */
+export async function applyCallControl(sip: SipService, callId: string, control: CallControl): Promise<void> {
+  const call = sip.calls.find((c) => c.state.id === callId);
+  if (!call) return;
+  switch (control.kind) {
+    case 'mute':
+      call.setMuted(control.on);
+      return;
+    case 'hold':
+      call.setHeld(control.on);
+      return;
+    case 'dtmf':
+      call.sendDtmf(control.tones);
+      return;
+    case 'transfer':
+      call.transfer(control.target);
+      return;
+    case 'consult':
+      call.setHeld(true);
+      await sip.call(control.target);
+      return;
+    case 'complete-transfer':
+      completeAttendedTransfer(call, sip.calls);
+  }
+}
+
+function completeAttendedTransfer(original: Call, calls: readonly Call[]): void {
+  const consultation = calls.find((c) => c !== original && c.state.status === 'active');
+  if (consultation) original.transferTo(consultation);
+}

@@ -1,0 +1,197 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { CallControl } from '../events/call-control.ts';
+import { AccountApi, ApiError, fetchClientConfig } from '../services/account-api/account-api.ts';
+import type { Me } from '../services/account-api/types.ts';
+import { MediaService } from '../services/media/media-service.ts';
+import { Ringtone } from '../services/media/ringtone.ts';
+import { CallNotifier } from '../services/notifications.ts';
+import type { Call } from '../services/sip/call.ts';
+import { SipService } from '../services/sip/sip-service.ts';
+import { DEFAULT_REGISTER_EXPIRES } from '../services/sip/ua-config.ts';
+import { StorageService } from '../services/storage/storage-service.ts';
+import { applyCallControl } from './call-actions.ts';
+import { toCallRecord } from './call-record.ts';
+
+/** Where the softphone finds its servers. */
+export interface PhoneEndpoints {
+  sipServer: string;
+  apiUrl: string;
+  realm: string;
+}
+
+export const USER_AGENT = 'Earshot/0.1 (JsSIP)';
+
+/**
+ * Creates and wires the services for one <earshot-softphone>: login/logout across SIP and the
+ * account service, call history, ringtone and notifications, page lifecycle. Views only render.
+ */
+export class PhoneController implements ReactiveController {
+  readonly storage: StorageService;
+  readonly media = new MediaService();
+  readonly ringtone = new Ringtone();
+  readonly notifier = new CallNotifier();
+  api: AccountApi;
+  sip: SipService | undefined;
+  /** The agent's extension settings (manual dialing …); null until loaded or when unavailable. */
+  me: Me | null = null;
+  meError: string | null = null;
+  readonly #abort = new AbortController();
+
+  #endpoints: PhoneEndpoints | null = null;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & EventTarget,
+    private readonly readEndpoints: () => PhoneEndpoints,
+    storageName?: string,
+  ) {
+    this.storage = new StorageService(storageName);
+    this.api = new AccountApi(location.origin);
+    host.addController(this);
+  }
+
+  /** True when /me says this extension may place calls. */
+  get canDial(): boolean {
+    return this.me?.extension.manualDialing ?? false;
+  }
+
+  hostConnected(): void {
+    const signal = this.#abort.signal;
+    // Leaving the page unregisters, so the next load (same instance id) starts clean.
+    window.addEventListener('pagehide', () => this.sip?.logout(), { signal });
+    window.addEventListener('online', () => this.sip?.refresh(), { signal });
+    document.addEventListener('visibilitychange', () => !document.hidden && this.sip?.refresh(), { signal });
+  }
+
+  hostDisconnected(): void {
+    this.#abort.abort();
+    this.sip?.logout();
+    this.ringtone.stop();
+  }
+
+  /** Reads the attributes; asks the account service for the SIP server and realm when not given. */
+  async #resolveEndpoints(): Promise<PhoneEndpoints> {
+    const given = this.readEndpoints();
+    const apiUrl = given.apiUrl || location.origin;
+    if (given.sipServer && given.realm) return { ...given, apiUrl };
+    const discovered = await fetchClientConfig(apiUrl);
+    return {
+      apiUrl,
+      sipServer: given.sipServer || discovered.sipServer,
+      realm: given.realm || discovered.realm,
+    };
+  }
+
+  async #createSip(endpoints: PhoneEndpoints): Promise<SipService> {
+    const prefs = await this.storage.preferences();
+    this.media.setMicrophone(prefs.microphoneId);
+    const sip = new SipService({
+      wsUrl: endpoints.sipServer,
+      realm: endpoints.realm,
+      instanceId: prefs.instanceId,
+      userAgent: USER_AGENT,
+      registerExpires: DEFAULT_REGISTER_EXPIRES,
+      media: this.media,
+    });
+    sip.addEventListener('incoming', (event) => {
+      this.#handleIncoming((event as CustomEvent<Call>).detail);
+    });
+    sip.addEventListener('call-ended', (event) => {
+      void this.#handleCallEnded((event as CustomEvent<Call>).detail);
+    });
+    sip.addEventListener('calls', () => {
+      this.#syncRinging();
+    });
+    return sip;
+  }
+
+  /** Registers and opens the account session with the same credentials. Rejects with LoginError. */
+  async login(extension: string, password: string): Promise<void> {
+    if (!this.sip) {
+      this.#endpoints = await this.#resolveEndpoints();
+      this.api = new AccountApi(this.#endpoints.apiUrl);
+      this.sip = await this.#createSip(this.#endpoints);
+    }
+    this.host.requestUpdate();
+    void this.notifier.requestPermission();
+    await this.sip.login(extension, password);
+    await this.storage.savePreferences({ extension });
+    await this.#openAccountSession(extension, password);
+  }
+
+  async #openAccountSession(extension: string, password: string): Promise<void> {
+    try {
+      await this.api.login(extension, password);
+      await this.refreshMe();
+    } catch (error) {
+      this.meError = error instanceof ApiError ? error.message : 'Your account details could not be loaded.';
+    }
+    this.host.requestUpdate();
+  }
+
+  /** Reloads the agent's settings (manual dialing may have changed). */
+  async refreshMe(signal?: AbortSignal): Promise<Me> {
+    this.me = await this.api.me(signal);
+    this.meError = null;
+    this.host.requestUpdate();
+    return this.me;
+  }
+
+  /** Unregisters and closes the account session. */
+  async logout(): Promise<void> {
+    this.sip?.logout();
+    this.me = null;
+    await this.api.logout().catch(() => undefined);
+    this.host.requestUpdate();
+  }
+
+  /** Places a call (the view checked canDial; Kamailio enforces it too). */
+  async dial(number: string): Promise<void> {
+    if (!this.sip) throw new Error('You are not logged in.');
+    await this.sip.call(number);
+  }
+
+  /** Answers a ringing call. */
+  answer(callId: string): void {
+    this.ringtone.stop();
+    this.#find(callId)?.answer();
+  }
+
+  /** Hangs up, cancels, or (decline) rejects a call. */
+  hangup(callId: string, decline: boolean): void {
+    const call = this.#find(callId);
+    if (decline) call?.reject();
+    else call?.hangup();
+  }
+
+  /** Mute, hold, DTMF and transfers. */
+  control(callId: string, control: CallControl): Promise<void> {
+    return this.sip ? applyCallControl(this.sip, callId, control) : Promise.resolve();
+  }
+
+  #find(callId: string): Call | undefined {
+    return this.sip?.calls.find((c) => c.state.id === callId);
+  }
+
+  #handleIncoming(call: Call): void {
+    this.notifier.incoming(call.state.remoteName ?? call.state.remote);
+    this.#syncRinging();
+  }
+
+  #syncRinging(): void {
+    const ringing = this.sip?.calls.some((c) => c.state.status === 'incoming') ?? false;
+    if (ringing && !this.#ringing) this.ringtone.start();
+    if (!ringing && this.#ringing) {
+      this.ringtone.stop();
+      this.notifier.clear();
+    }
+    this.#ringing = ringing;
+  }
+
+  #ringing = false;
+
+  async #handleCallEnded(call: Call): Promise<void> {
+    if (!this.sip?.calls.length) this.media.stopRemote();
+    await this.storage.addCall(toCallRecord(call.state));
+    this.host.dispatchEvent(new Event('earshot-history-changed'));
+  }
+}

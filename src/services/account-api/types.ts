@@ -1,0 +1,47 @@
+/** The agent's extension as the account service reports it. */
+export interface MeExtension {
+  number: string;
+  name: string;
+  enabled: boolean;
+  manualDialing: boolean;
+  callRecording: boolean;
+  passwordChangedAt: string;
+}
+
+/** One registered device (a live contact in Kamailio). */
+export interface Device {
+  node: string;
+  registeredAt: string | null;
+  expiresAt: string;
+  clientIp: string;
+  clientPort: number;
+  transport: string;
+  clientName: string;
+  contact: string;
+}
+
+export interface MeRegistration {
+  /** `unknown` when no Kamailio node answered. */
+  status: 'registered' | 'unregistered' | 'unknown';
+  registered: boolean;
+  devices: Device[];
+  unavailableNodes: string[];
+}
+
+export interface Me {
+  extension: MeExtension;
+  registration: MeRegistration;
+}
+
+export interface Session {
+  token: string;
+  expiresAt: string;
+}
+
+/** The error body every account-service failure carries. */
+export interface ApiErrorBody {
+  error: string;
+  message: string;
+  rule?: string;
+  retryAfter?: number;
+}
