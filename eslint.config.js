@@ -20,6 +20,11 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+      // node:test's describe/test return promises the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'test', 'it', 'suite'] }] },
+      ],
     },
   },
   {
@@ -33,6 +38,11 @@ export default tseslint.config(
   },
   { files: ['src/**/*.ts'], ...wc.configs['flat/recommended'] },
   { files: ['src/**/*.ts'], ...litA11y.configs.recommended },
+  {
+    // chai's property assertions (`.to.exist`) are expressions, and @open-wc types every assertion as thenable.
+    files: ['test/components/**/*.ts'],
+    rules: { '@typescript-eslint/no-unused-expressions': 'off', '@typescript-eslint/no-floating-promises': 'off' },
+  },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   prettier,
 );

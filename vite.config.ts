@@ -9,7 +9,6 @@ export default defineConfig({
     sourcemap: true,
     rollupOptions: { input: { app: 'index.html' } },
   },
-  esbuild: { target: 'es2022' },
   server: {
     port: 5173,
     proxy: { '/api': `http://127.0.0.1:${process.env.EARSHOT_API_PORT ?? '8080'}` },

@@ -69,10 +69,30 @@ async function nodeSuites(files: string[]): Promise<void> {
   if (code !== 0 && failed === 0) tally.failed += 1;
 }
 
+/** Component tests in Chromium; the summary reporter writes the counts to a file. */
+async function componentSuites(): Promise<void> {
+  console.log('\n=== component tests (web-test-runner, Chromium) ===');
+  const summaryFile = join(tmpdir(), `earshot-wtr-${process.pid}.json`);
+  process.env.EARSHOT_WTR_SUMMARY = summaryFile;
+  const code = await run('npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs']);
+  let counts: Tally = { passed: 0, failed: 0, skipped: 0 };
+  try {
+    counts = JSON.parse(readFileSync(summaryFile, 'utf8')) as Tally;
+  } catch {
+    // No summary means the runner died before reporting.
+  }
+  rmSync(summaryFile, { force: true });
+  tally.passed += counts.passed;
+  tally.failed += counts.failed;
+  tally.skipped += counts.skipped;
+  if (code !== 0 && counts.failed === 0) tally.failed += 1;
+}
+
 async function main(): Promise<void> {
   await check('lint', 'npx', ['eslint', '--max-warnings', '0', '.']);
   await check('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
   await nodeSuites(findTests('test', ['components', 'e2e']));
+  await componentSuites();
   const skipped = tally.skipped ? `, ${tally.skipped} skipped` : '';
   console.log(`\n${tally.passed} passed, ${tally.failed} failed${skipped}`);
   process.exitCode = tally.failed === 0 ? 0 : 1;

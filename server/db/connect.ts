@@ -11,8 +11,6 @@ export type Engine = 'sqlite' | 'postgres';
 export interface Db {
   kysely: Kysely<Database>;
   engine: Engine;
-  /** The URL as Kamailio's db modules expect it (`sqlite:///abs/path` has four slashes). */
-  kamailioUrl: string;
   close(): Promise<void>;
 }
 
@@ -33,7 +31,7 @@ function openSqlite(path: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { kysely, engine: 'sqlite', kamailioUrl: `sqlite://${path}`, close: () => kysely.destroy() };
+  return { kysely, engine: 'sqlite', close: () => kysely.destroy() };
 }
 
 function openPostgres(url: string): Db {
@@ -42,7 +40,6 @@ function openPostgres(url: string): Db {
   return {
     kysely,
     engine: 'postgres',
-    kamailioUrl: url.replace(/^postgresql:/, 'postgres:'),
     close: () => kysely.destroy(),
   };
 }

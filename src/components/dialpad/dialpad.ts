@@ -101,10 +101,9 @@ export class EarshotDialpad extends LitElement {
             html`<button
               type="button"
               data-key=${key}
-              aria-label=${letters ? `${key} ${letters}` : key}
               @click=${this.handleKeyClick}
             >
-              ${key}<small>${letters || '\u00a0'}</small>
+              ${key}<small aria-hidden="true">${letters || '\u00a0'}</small>
             </button>`,
         )}
       </div>

@@ -72,12 +72,6 @@ export class EarshotSoftphone extends LitElement {
     // Re-render on registration, call and ringtone changes for the element's lifetime.
     new ServiceEventsController(this, () => this.phone.sip, ['registration', 'calls']);
     new ServiceEventsController(this, () => this.phone.ringtone, ['change']);
-    this.addEventListener('earshot-login', (e) => void this.handleLogin(e));
-    this.addEventListener('earshot-dial', (e) => void this.handleDial(e));
-    this.addEventListener('earshot-answer', (e) => this.handleAnswer(e));
-    this.addEventListener('earshot-hangup', (e) => this.handleHangup(e));
-    this.addEventListener('earshot-call-control', (e) => this.handleCallControl(e));
-    this.addEventListener('earshot-clear-history', () => void this.handleClearHistory());
     this.addEventListener('earshot-history-changed', () => void this.loadHistory());
   }
 
@@ -103,6 +97,7 @@ export class EarshotSoftphone extends LitElement {
   }
 
   private async handleLogin(event: EarshotLoginEvent): Promise<void> {
+    this.notice = '';
     await runIntent(this, () => this.phone.login(event.extension, event.password));
   }
 
@@ -211,17 +206,32 @@ export class EarshotSoftphone extends LitElement {
     return this.renderPhone();
   }
 
-  override render() {
+  private renderNotice() {
+    return this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : nothing;
+  }
+
+  private renderContent() {
     const sip = this.phone.sip;
     if (!sip?.active) {
-      return html`<div part="base">
-        <earshot-login .registration=${sip?.registration} extension=${this.extension}></earshot-login>
-      </div>`;
+      return html`${this.renderNotice()}
+        <earshot-login .registration=${sip?.registration} extension=${this.extension}></earshot-login>`;
     }
-    return html`<div part="base">
-      ${this.renderBar()} ${this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : nothing}
-      ${this.renderTabs()}
-      <div id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}">${this.renderPanel()}</div>
+    return html`${this.renderBar()} ${this.renderNotice()} ${this.renderTabs()}
+      <div id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}">${this.renderPanel()}</div>`;
+  }
+
+  // Intents are not composed: they bubble inside this shadow root up to the wrapper, not to the host page.
+  override render() {
+    return html`<div
+      part="base"
+      @earshot-login=${this.handleLogin}
+      @earshot-dial=${this.handleDial}
+      @earshot-answer=${this.handleAnswer}
+      @earshot-hangup=${this.handleHangup}
+      @earshot-call-control=${this.handleCallControl}
+      @earshot-clear-history=${this.handleClearHistory}
+    >
+      ${this.renderContent()}
     </div>`;
   }
 }

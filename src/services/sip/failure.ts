@@ -27,6 +27,7 @@ const MESSAGES: Record<FailureReason, string> = {
   'no-microphone': 'No microphone was found. Connect a headset or microphone, then try again.',
   'insecure-context': 'Earshot must be opened over https:// (or on this computer) to use the microphone.',
   'invalid-extension': 'Extension numbers have 4 to 8 digits.',
+  misconfigured: 'The softphone is not set up correctly (phone server address). Ask your administrator.',
 };
 
 /** The plain-language sentence for a failure reason. */

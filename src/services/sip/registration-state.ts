@@ -23,6 +23,7 @@ export const FailureReason = {
   NoMicrophone: 'no-microphone',
   InsecureContext: 'insecure-context',
   InvalidExtension: 'invalid-extension',
+  Misconfigured: 'misconfigured',
 } as const;
 export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
 

@@ -101,7 +101,12 @@ export class SipService extends EventTarget {
     const done = new Promise<void>((resolve, reject) => {
       this.#pendingLogin = { resolve, reject };
     });
-    this.#startUa(extension, password);
+    try {
+      this.#startUa(extension, password);
+    } catch {
+      // JsSIP throws synchronously on a malformed server URL or URI.
+      this.#fail(FailureReason.Misconfigured);
+    }
     return done;
   }
 
@@ -145,13 +150,13 @@ export class SipService extends EventTarget {
       this.#scheduleRetry(explained.reason, () => this.#ua?.register());
       return;
     }
+    this.#fail(explained.reason);
+  }
+
+  #fail(reason: FailureReason): void {
     this.#stopUa();
-    this.#setRegistration({
-      status: RegistrationStatus.Failed,
-      reason: explained.reason,
-      message: explained.message,
-    });
-    this.#pendingLogin?.reject(new LoginError(explained.reason));
+    this.#setRegistration({ status: RegistrationStatus.Failed, reason, message: messageFor(reason) });
+    this.#pendingLogin?.reject(new LoginError(reason));
     this.#pendingLogin = null;
   }
 

@@ -11,10 +11,21 @@ function newInstanceId(): string {
 
 /** IndexedDB through idb: preferences and call history. Migrations live only in upgrade(). */
 export class StorageService {
-  readonly #db: Promise<IDBPDatabase<EarshotDb>>;
+  #db: Promise<IDBPDatabase<EarshotDb>> | null = null;
 
-  constructor(name = DB_NAME) {
-    this.#db = openDB<EarshotDb>(name, DB_VERSION, {
+  constructor(private readonly name = DB_NAME) {}
+
+  /** Opens lazily and again after another tab (or a test) forced this connection closed. */
+  #open(): Promise<IDBPDatabase<EarshotDb>> {
+    this.#db ??= openDB<EarshotDb>(this.name, DB_VERSION, {
+      blocking: (_current, _next, event) => {
+        // Another tab wants to upgrade or delete the database: step aside, reopen on next use.
+        (event.target as IDBDatabase).close();
+        this.#db = null;
+      },
+      terminated: () => {
+        this.#db = null;
+      },
       upgrade(db, oldVersion) {
         if (oldVersion < 1) {
           db.createObjectStore('preferences');
@@ -22,11 +33,12 @@ export class StorageService {
         }
       },
     });
+    return this.#db;
   }
 
   /** The stored preferences, created (with a fresh instance id) on first use. */
   async preferences(): Promise<Preferences> {
-    const db = await this.#db;
+    const db = await this.#open();
     const stored = await db.get('preferences', PREFERENCES_KEY);
     if (stored) return stored;
     const fresh: Preferences = {
@@ -42,13 +54,13 @@ export class StorageService {
   /** Merges `patch` into the stored preferences. */
   async savePreferences(patch: Partial<Omit<Preferences, 'instanceId'>>): Promise<Preferences> {
     const next = { ...(await this.preferences()), ...patch };
-    await (await this.#db).put('preferences', next, PREFERENCES_KEY);
+    await (await this.#open()).put('preferences', next, PREFERENCES_KEY);
     return next;
   }
 
   /** Adds a call and drops the oldest beyond HISTORY_LIMIT, in one transaction. */
   async addCall(record: CallRecord): Promise<void> {
-    const tx = (await this.#db).transaction('calls', 'readwrite');
+    const tx = (await this.#open()).transaction('calls', 'readwrite');
     await tx.store.put(record);
     const excess = (await tx.store.count()) - HISTORY_LIMIT;
     let cursor = excess > 0 ? await tx.store.index('startedAt').openCursor() : null;
@@ -61,7 +73,7 @@ export class StorageService {
 
   /** The call history, newest first. */
   async calls(limit = HISTORY_LIMIT): Promise<CallRecord[]> {
-    const db = await this.#db;
+    const db = await this.#open();
     const records: CallRecord[] = [];
     let cursor = await db.transaction('calls').store.index('startedAt').openCursor(null, 'prev');
     while (cursor && records.length < limit) {
@@ -73,11 +85,13 @@ export class StorageService {
 
   /** Deletes the whole call history. */
   async clearCalls(): Promise<void> {
-    await (await this.#db).clear('calls');
+    await (await this.#open()).clear('calls');
   }
 
   /** Closes the database (tests, page teardown). */
   async close(): Promise<void> {
-    (await this.#db).close();
+    const db = this.#db;
+    this.#db = null;
+    (await db)?.close();
   }
 }

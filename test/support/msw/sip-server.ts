@@ -11,6 +11,8 @@ export interface SipBehaviour {
   refuseConnections?: boolean;
 }
 
+const CHALLENGE = 'Digest realm="earshot.test", nonce="abc123", algorithm=MD5, qop="auth"';
+
 export const SIP_TEST_URL = 'ws://sip.earshot.test:8088';
 
 /** SDP answer from a real peer connection in the test page, so JsSIP's own connection accepts it. */
@@ -28,23 +30,17 @@ async function reply(
 ): Promise<void> {
   const contact = { Contact: `<sip:fake@sip.earshot.test;transport=ws>;expires=300` };
   switch (request.method) {
-    case 'REGISTER':
+    case 'REGISTER': {
       if (!header(request, 'authorization')) {
-        send(
-          response(request, 401, 'Unauthorized', {
-            'WWW-Authenticate': 'Digest realm="earshot.test", nonce="abc123", algorithm=MD5, qop="auth"',
-          }),
-        );
-      } else
-        send(
-          response(
-            request,
-            behaviour.register.status,
-            behaviour.register.reason,
-            behaviour.register.status === 200 ? contact : {},
-          ),
-        );
+        send(response(request, 401, 'Unauthorized', { 'WWW-Authenticate': CHALLENGE }));
+        return;
+      }
+      const { status, reason } = behaviour.register;
+      // A registrar echoes the binding it stored; JsSIP ignores a 200 without its own Contact.
+      const binding = { Contact: `${header(request, 'contact')};expires=300` };
+      send(response(request, status, reason, status === 200 ? binding : {}));
       return;
+    }
     case 'INVITE':
       send(response(request, 100, 'Trying'));
       if (behaviour.invite.status !== 200) {

@@ -16,8 +16,26 @@ export function jssipBundlePlugin() {
     },
     async serve(context) {
       if (context.path !== JSSIP_PATH) return undefined;
+      // esbuild turns CommonJS into a default export only; re-export JsSIP's names for `import * as JsSIP`.
+      const names = [
+        'C',
+        'Exceptions',
+        'Grammar',
+        'Utils',
+        'UA',
+        'URI',
+        'NameAddrHeader',
+        'WebSocketInterface',
+        'Socket',
+        'debug',
+        'name',
+        'version',
+      ];
+      const entry =
+        `import m from ${JSON.stringify(require.resolve('jssip'))};\n` +
+        `export const { ${names.join(', ')} } = m;\nexport default m;\n`;
       bundle ??= await build({
-        entryPoints: [require.resolve('jssip')],
+        stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' },
         bundle: true,
         format: 'esm',
         platform: 'browser',

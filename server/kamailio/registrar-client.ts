@@ -1,0 +1,125 @@
+import type { KamailioNode } from '../config.ts';
+import { KamailioRpc, type UlContact } from './rpc.ts';
+import type { Registration, RegistrarClient } from './types.ts';
+
+/** The htable (see kamailio.cfg.tpl, route[REGSINCE]) holding first-REGISTER times by `<number>::<Call-ID>`. */
+const REGSINCE_TABLE = 'regsince';
+
+interface Endpoint {
+  host: string;
+  port: number;
+  transport: string;
+}
+
+/** Parses `sip:1.2.3.4:5060;transport=ws` (a Received or Contact URI) into address and transport. */
+export function parseSipEndpoint(uri: string): Endpoint | null {
+  const match = /^sips?:(?:[^@;>]*@)?(\[[^\]]+\]|[^:;>]+)(?::(\d+))?([^>]*)/i.exec(
+    uri.trim().replace(/^</, ''),
+  );
+  if (!match) return null;
+  const transport =
+    /;transport=([a-z]+)/i.exec(match[3] ?? '')?.[1]?.toLowerCase() ??
+    (uri.startsWith('sips:') ? 'tls' : 'udp');
+  const host = (match[1] ?? '').replace(/^\[|\]$/g, '');
+  return { host, port: Number(match[2] ?? 5060), transport };
+}
+
+const notSet = (value: string | undefined): boolean => !value || value === '[not set]';
+
+/** The timestamp Kamailio stored (epoch seconds) as ISO, or null. */
+function epochToIso(value: string | number | null): string | null {
+  const seconds = Number(value);
+  return value === null || !Number.isFinite(seconds) || seconds <= 0
+    ? null
+    : new Date(seconds * 1000).toISOString();
+}
+
+/** Turns one usrloc contact into a Registration; the client address comes from Received (NAT-safe) or the Contact. */
+export function toRegistration(
+  node: string,
+  contact: UlContact,
+  registeredAt: string | null,
+  now = Date.now(),
+): Registration {
+  const received = notSet(contact.Received) ? null : parseSipEndpoint(contact.Received ?? '');
+  const address = received ?? parseSipEndpoint(contact.Address);
+  const expires = Number(contact.Expires);
+  return {
+    node,
+    contact: contact.Address,
+    registeredAt,
+    expiresAt: new Date(now + (Number.isFinite(expires) ? expires : 0) * 1000).toISOString(),
+    clientIp: address?.host ?? '',
+    clientPort: address?.port ?? 0,
+    transport: address?.transport ?? 'udp',
+    userAgent: notSet(contact['User-Agent']) ? '' : (contact['User-Agent'] ?? ''),
+    instance: notSet(contact.Instance) ? null : (contact.Instance ?? null),
+  };
+}
+
+/** The live-registration view over every configured Kamailio node's JSON-RPC. */
+export class KamailioRegistrarClient implements RegistrarClient {
+  readonly #nodes: { name: string; rpc: KamailioRpc }[];
+
+  constructor(nodes: KamailioNode[], timeoutMs = 2000) {
+    this.#nodes = nodes.map((node) => ({ name: node.name, rpc: new KamailioRpc(node.rpcUrl, timeoutMs) }));
+  }
+
+  /** Every live contact of `number` on every node; a node that fails is listed, not thrown. */
+  async lookup(number: string): Promise<{ registrations: Registration[]; unreachableNodes: string[] }> {
+    const settled = await Promise.allSettled(this.#nodes.map((node) => this.#lookupOn(node, number)));
+    const registrations: Registration[] = [];
+    const unreachableNodes: string[] = [];
+    settled.forEach((result, index) => {
+      if (result.status === 'fulfilled') registrations.push(...result.value);
+      else unreachableNodes.push(this.#nodes[index]?.name ?? '');
+    });
+    return { registrations, unreachableNodes };
+  }
+
+  /**
+   * Removes every binding of `number` and closes its WebSocket connections, so the browser
+   * reconnects and meets the new state (ul.rm alone leaves it believing it is registered).
+   */
+  async kick(number: string): Promise<void> {
+    await this.kickEverywhere(number);
+  }
+
+  /** `kick`, also saying which nodes could not be reached (their bindings may survive). */
+  async kickEverywhere(number: string): Promise<{ unreachableNodes: string[] }> {
+    const settled = await Promise.allSettled(this.#nodes.map((node) => this.#kickOn(node, number)));
+    const unreachableNodes = this.#nodes
+      .filter((_node, index) => settled[index]?.status === 'rejected')
+      .map((node) => node.name);
+    return { unreachableNodes };
+  }
+
+  async #lookupOn(node: { name: string; rpc: KamailioRpc }, number: string): Promise<Registration[]> {
+    const contacts = await node.rpc.ulLookup(number);
+    const now = Date.now();
+    return Promise.all(
+      contacts.map(async (contact) => {
+        const since = contact['Call-ID']
+          ? await node.rpc.htableGet(REGSINCE_TABLE, `${number}::${contact['Call-ID']}`)
+          : null;
+        return toRegistration(node.name, contact, epochToIso(since), now);
+      }),
+    );
+  }
+
+  async #kickOn(node: { name: string; rpc: KamailioRpc }, number: string): Promise<void> {
+    const contacts = await node.rpc.ulLookup(number);
+    await node.rpc.ulRm(number);
+    for (const contact of contacts) {
+      const transport = parseSipEndpoint(contact.Received ?? contact.Address)?.transport;
+      const connection = contact['Tcpconn-Id'] ?? -1;
+      // Connection ids are per node; only WebSocket ones are closed (a desk phone's TCP may carry others).
+      if ((transport === 'ws' || transport === 'wss') && connection > 0)
+        await node.rpc.wsClose(connection).catch(() => undefined);
+      if (contact['Call-ID'])
+        await node.rpc
+          .htableDelete(REGSINCE_TABLE, `${number}::${contact['Call-ID']}`)
+          .catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import { loginForm, loggedInPhone, mountSoftphone, shadowText, submitLogin } from './helpers.ts';
+import { useScenario } from '../support/msw/worker.ts';
+import type { ScenarioName } from '../support/msw/scenarios.ts';
+
+async function failedLogin(name: ScenarioName, password = 'whatever-password') {
+  await useScenario(name);
+  const phone = await mountSoftphone();
+  await submitLogin(phone, '1001', password);
+  const form = loginForm(phone);
+  await waitUntil(() => form.shadowRoot?.querySelector('[role=alert]'), `no message for ${name}`, {
+    timeout: 5000,
+  });
+  return { phone, form };
+}
+
+describe('earshot-login', () => {
+  it('registers and shows the phone with a correct password', async () => {
+    await useScenario('default');
+    const phone = await loggedInPhone();
+    expect(shadowText(phone)).to.contain('1001');
+    expect(phone.shadowRoot?.querySelector('earshot-dialpad')).to.exist;
+    await expect(phone).to.be.accessible();
+  });
+
+  it('says plainly when the extension or password is wrong', async () => {
+    const { form } = await failedLogin('wrong-password');
+    expect(shadowText(form)).to.contain('The extension number or password is not correct.');
+    expect(shadowText(form)).not.to.match(/\b40[13]\b/);
+    await expect(form).to.be.accessible();
+  });
+
+  it('says the administrator disabled the extension', async () => {
+    const { form } = await failedLogin('disabled');
+    expect(shadowText(form)).to.contain('disabled by your administrator');
+    await expect(form).to.be.accessible();
+  });
+
+  it('says too many attempts were made', async () => {
+    const { form } = await failedLogin('too-many-attempts');
+    expect(shadowText(form)).to.contain('Too many failed attempts');
+  });
+
+  it('counts down to the next try when the server is unreachable', async () => {
+    const { form } = await failedLogin('server-down');
+    expect(shadowText(form)).to.contain('cannot be reached');
+    expect(shadowText(form)).to.match(/Trying again in \d+ s/);
+    await expect(form).to.be.accessible();
+  });
+
+  it('validates the extension before sending anything', async () => {
+    await useScenario('default');
+    const phone = await mountSoftphone();
+    await submitLogin(phone, '12a', 'password-password');
+    const form = loginForm(phone);
+    await form.updateComplete;
+    expect(shadowText(form)).to.contain('Extension numbers have 4 to 8 digits.');
+    expect(phone.phone.sip).to.equal(undefined);
+  });
+
+  it('lets the agent reveal the password and supports password managers', async () => {
+    await useScenario('default');
+    const phone = await mountSoftphone();
+    const form = loginForm(phone);
+    const password = form.shadowRoot?.querySelector<HTMLInputElement>('#password');
+    expect(password?.getAttribute('autocomplete')).to.equal('current-password');
+    expect(form.shadowRoot?.querySelector('#extension')?.getAttribute('autocomplete')).to.equal('username');
+    form.shadowRoot?.querySelector<HTMLButtonElement>('button[aria-controls=password]')?.click();
+    await form.updateComplete;
+    expect(password?.type).to.equal('text');
+  });
+});

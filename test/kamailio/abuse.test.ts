@@ -1,0 +1,73 @@
+// Brute force and floods: the per-extension failed-auth block, pike's IP ban, loopback trust.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { TEST_REALM, startKamailio, type KamailioHarness } from '../support/kamailio-harness.ts';
+import { seedExtensions, udpAgent } from '../support/sip-agents.ts';
+import type { SipClient } from '../support/sip-client.ts';
+import { token } from '../support/sip-message.ts';
+
+void describe('Kamailio abuse limits (SQLite)', () => {
+  let h: KamailioHarness;
+  const clients: SipClient[] = [];
+  const agent = async (number: string, options: Parameters<typeof udpAgent>[2] = {}) => {
+    const client = await udpAgent(h, number, options);
+    clients.push(client);
+    return client;
+  };
+
+  before(async () => {
+    h = await startKamailio({
+      limits: {
+        authFailLimit: 3,
+        authFailWindowSeconds: 300,
+        authBlockSeconds: 600,
+        pikeDensity: 10,
+        pikeSamplingSeconds: 2,
+        pikeBanSeconds: 600,
+      },
+    });
+    await seedExtensions(h, [{ number: '2001' }, { number: '2002' }, { number: '2003' }]);
+  });
+
+  after(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    await h.stop();
+  });
+
+  void test('the unauthenticated first REGISTER (the 401 challenge) is not counted as a failure', async () => {
+    for (let i = 0; i < 2; i += 1)
+      assert.equal((await (await agent('2003', { password: 'nope' })).register()).status, 401);
+    // 2 wrong passwords + 3 credential-less challenges so far: blocked only if challenges counted.
+    assert.equal((await (await agent('2003')).register()).status, 200);
+  });
+
+  void test('repeated wrong passwords block that extension, even with the right password', async () => {
+    for (let i = 0; i < 3; i += 1) {
+      const result = await (await agent('2001', { password: `guess-${i}` })).register();
+      assert.equal(result.status, 401);
+    }
+    const right = await (await agent('2001')).register();
+    assert.equal(right.status, 403);
+    assert.equal(right.reason, 'Too many failed attempts');
+  });
+
+  void test('another extension from the same IP still registers (the IP is not banned)', async () => {
+    const result = await (await agent('2002')).register();
+    assert.equal(result.status, 200);
+  });
+
+  void test('a flood from one address gets that address banned; loopback 127.0.0.1 keeps working', async () => {
+    const flooder = await agent('2002', { localAddress: '127.0.0.2', timeoutMs: 800 });
+    const options = () =>
+      flooder.request(
+        'OPTIONS',
+        { callId: token(), fromTag: token(), cseq: 0, uri: `sip:${TEST_REALM}`, to: `sip:${TEST_REALM}` },
+        [],
+      );
+    const results = await Promise.all(Array.from({ length: 40 }, options));
+    const answered = results.filter((result) => result.status === 200).length;
+    assert.ok(answered > 0 && answered < 40, `expected some answers then silence, got ${answered}/40`);
+    assert.equal((await flooder.register()).status, 0, 'banned address still answered');
+    assert.equal((await (await agent('2002')).register()).status, 200);
+  });
+});

@@ -1,0 +1,129 @@
+import { createServer } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Engine } from '../../server/db/connect.ts';
+import type { CredentialContext } from '../../server/extensions/repository.ts';
+import { KamailioProcess } from '../../server/kamailio/launcher.ts';
+import { DEFAULT_LIMITS, type KamailioLimits, type KamailioSettings } from '../../server/kamailio/render.ts';
+import { SecretBox } from '../../server/security/secret-box.ts';
+import { createTestDatabase, type TestDatabase } from './databases.ts';
+
+/** The realm every test extension's HA1 is computed for. */
+export const TEST_REALM = 'earshot.test';
+/** The Origin the test Kamailio accepts on its WebSocket. */
+export const ALLOWED_ORIGIN = 'http://localhost:5173';
+
+/** A running Kamailio on free loopback ports with a database of its own. */
+export interface KamailioHarness {
+  kamailio: KamailioProcess;
+  database: TestDatabase;
+  credentials: CredentialContext;
+  settings: Omit<KamailioSettings, 'runDir'>;
+  sip: { host: string; port: number };
+  wsUrl: string;
+  rpcUrl: string;
+  nodeName: string;
+  /** Kamailio's log lines so far (for assertions and failure messages). */
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  engine?: Engine;
+  limits?: Partial<KamailioLimits>;
+  nodeName?: string;
+}
+
+function freeTcpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+function udpPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    socket.once('error', () => {
+      resolve(false);
+    });
+    socket.bind(port, '127.0.0.1', () => {
+      socket.close(() => {
+        resolve(true);
+      });
+    });
+  });
+}
+
+/** A port free on both TCP and UDP (SIP listens on both). */
+async function freeSipPort(): Promise<number> {
+  for (;;) {
+    const port = await freeTcpPort();
+    if (await udpPortFree(port)) return port;
+  }
+}
+
+async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freeSipPort());
+  return [...ports];
+}
+
+/** Starts Kamailio for one test file: real database (SQLite by default), low log noise, test limits. */
+export async function startKamailio(options: HarnessOptions = {}): Promise<KamailioHarness> {
+  const database = await createTestDatabase(options.engine ?? 'sqlite');
+  const dataDir = mkdtempSync(join(tmpdir(), 'earshot-kamailio-'));
+  const [sipPort = 0, wsPort = 0, rpcPort = 0] = await freePorts(3);
+  const nodeName = options.nodeName ?? 'test-node';
+  const settings: Omit<KamailioSettings, 'runDir'> = {
+    realm: TEST_REALM,
+    databaseUrl: database.url,
+    nodeName,
+    sipListen: '127.0.0.1',
+    sipPort,
+    wsPort,
+    wss: null,
+    rpcPort,
+    allowedOrigins: [ALLOWED_ORIGIN],
+    limits: { ...DEFAULT_LIMITS, pikeDensity: 1000, ...options.limits },
+    children: 2,
+    logLevel: 2,
+    registration: { min: 60, default: 300, max: 600 },
+  };
+  const logs: string[] = [];
+  const kamailio = new KamailioProcess({ settings, dataDir, onLog: (line) => logs.push(line) });
+  const stop = async () => {
+    await kamailio.stop();
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await kamailio.start();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const credentials = { realm: TEST_REALM, box: new SecretBox(Buffer.alloc(32, 7)) };
+  const rpcUrl = `http://127.0.0.1:${rpcPort}/RPC`;
+  return {
+    kamailio,
+    database,
+    credentials,
+    settings,
+    sip: { host: '127.0.0.1', port: sipPort },
+    wsUrl: `ws://127.0.0.1:${wsPort}`,
+    rpcUrl,
+    nodeName,
+    logs,
+    stop,
+  };
+}

@@ -1,0 +1,69 @@
+import { createExtension, type NewExtensionInput } from '../../server/extensions/repository.ts';
+import { ALLOWED_ORIGIN, TEST_REALM, type KamailioHarness } from './kamailio-harness.ts';
+import { SipClient, type AnswerMode } from './sip-client.ts';
+import { UdpTransport, WsTransport } from './sip-transport.ts';
+
+/** How a test agent connects and behaves. */
+export interface AgentOptions {
+  password?: string;
+  userAgent?: string;
+  answer?: AnswerMode;
+  /** UDP source address (127.0.0.2 … looks like another host to Kamailio). */
+  localAddress?: string;
+  timeoutMs?: number;
+}
+
+/** Creates extension rows for a test (password defaults to `pw-<number>`). */
+export async function seedExtensions(
+  h: KamailioHarness,
+  inputs: (Omit<NewExtensionInput, 'name'> & { name?: string })[],
+): Promise<void> {
+  for (const input of inputs) {
+    await createExtension(h.database.db.kysely, h.credentials, {
+      name: `Agent ${input.number}`,
+      password: `pw-${input.number}`,
+      ...input,
+    });
+  }
+}
+
+/** A SIP agent over UDP, for extension `number`. */
+export async function udpAgent(
+  h: KamailioHarness,
+  number: string,
+  options: AgentOptions = {},
+): Promise<SipClient> {
+  const transport = await UdpTransport.open(h.sip, options.localAddress);
+  return new SipClient({
+    transport,
+    user: number,
+    domain: TEST_REALM,
+    password: options.password ?? `pw-${number}`,
+    ...rest(options),
+  });
+}
+
+/** A SIP agent over WebSocket with the given Origin (default: the allowed one). */
+export async function wsAgent(
+  h: KamailioHarness,
+  number: string,
+  options: AgentOptions & { origin?: string } = {},
+): Promise<{ client: SipClient; transport: WsTransport }> {
+  const transport = await WsTransport.open(h.wsUrl, options.origin ?? ALLOWED_ORIGIN);
+  const client = new SipClient({
+    transport,
+    user: number,
+    domain: TEST_REALM,
+    password: options.password ?? `pw-${number}`,
+    ...rest(options),
+  });
+  return { client, transport };
+}
+
+function rest(options: AgentOptions): { userAgent?: string; answer?: AnswerMode; timeoutMs?: number } {
+  return {
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+    ...(options.answer ? { answer: options.answer } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  };
+}

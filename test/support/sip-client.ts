@@ -1,0 +1,279 @@
+// A minimal SIP user agent for tests against the real Kamailio: REGISTER with digest, INVITE
+// (with a 200 → ACK → BYE when answered), and answering incoming requests. No retransmissions:
+// everything runs on loopback, and "no answer" is itself an outcome some tests assert.
+import {
+  buildSip,
+  digestAuthorization,
+  header,
+  headers,
+  minimalSdp,
+  parseChallenge,
+  parseSip,
+  token,
+  type SipMessage,
+} from './sip-message.ts';
+import type { SipTransport } from './sip-transport.ts';
+
+/** How the agent answers an incoming INVITE. */
+export type AnswerMode = 'answer' | 'ring' | 'busy';
+
+export interface SipClientOptions {
+  transport: SipTransport;
+  user: string;
+  password: string;
+  /** The SIP domain (the realm) used in AORs. */
+  domain: string;
+  userAgent?: string;
+  answer?: AnswerMode;
+  timeoutMs?: number;
+}
+
+/** A final answer: status 0 means no answer within the timeout. */
+export interface SipResult {
+  status: number;
+  reason: string;
+  response: SipMessage | null;
+}
+
+/** The state one request needs: Call-ID, tags, CSeq, target and route set. */
+export interface SipDialog {
+  callId: string;
+  fromTag: string;
+  toTag?: string;
+  cseq: number;
+  uri: string;
+  routes?: string[];
+  to: string;
+}
+
+const NO_ANSWER: SipResult = { status: 0, reason: 'no answer', response: null };
+
+/** One SIP user agent on one transport. */
+export class SipClient {
+  /** Changeable between requests (password-change tests). */
+  password: string;
+  /** Every request the agent received, in order. */
+  readonly received: SipMessage[] = [];
+  readonly #pending = new Map<string, (message: SipMessage) => void>();
+  readonly #waiters: { method: string; resolve: (message: SipMessage) => void }[] = [];
+  readonly #registration: SipDialog;
+
+  constructor(readonly options: SipClientOptions) {
+    this.password = options.password;
+    options.transport.onMessage((text) => {
+      this.#handle(parseSip(text));
+    });
+    this.#registration = {
+      callId: token(12),
+      fromTag: token(),
+      cseq: 0,
+      uri: `sip:${options.domain}`,
+      to: this.aor,
+    };
+  }
+
+  /** `sip:<user>@<domain>`. */
+  get aor(): string {
+    return `sip:${this.options.user}@${this.options.domain}`;
+  }
+
+  /** The Call-ID of this agent's registration (Kamailio keys its registered-since record on it). */
+  get registrationCallId(): string {
+    return this.#registration.callId;
+  }
+
+  /** The Contact URI this agent registers. */
+  get contact(): string {
+    const { transport, user } = this.options;
+    return `sip:${user}@${transport.sentBy}${transport.contactParams}`;
+  }
+
+  /** REGISTER (answering a 401 once); returns the final answer. */
+  register(expires = 300): Promise<SipResult> {
+    return this.#withAuth('REGISTER', this.#registration, [
+      ['Contact', `<${this.contact}>;expires=${expires}`],
+      ['Expires', String(expires)],
+    ]);
+  }
+
+  /** REGISTER with Expires 0. */
+  unregister(): Promise<SipResult> {
+    return this.register(0);
+  }
+
+  /** INVITE `number`; answers a 401/407 once, ACKs the final answer, and hangs up when answered. */
+  async invite(number: string): Promise<SipResult> {
+    const uri = `sip:${number}@${this.options.domain}`;
+    const dialog: SipDialog = { callId: token(12), fromTag: token(), cseq: 0, uri, to: uri };
+    const result = await this.#withAuth(
+      'INVITE',
+      dialog,
+      [
+        ['Contact', `<${this.contact}>`],
+        ['Content-Type', 'application/sdp'],
+      ],
+      minimalSdp('127.0.0.1'),
+    );
+    if (result.response && result.status >= 200 && result.status < 300)
+      await this.#ackAndBye(dialog, result.response);
+    return result;
+  }
+
+  /** Resolves with the next received request of `method` (or one already received). */
+  waitForRequest(method: string, timeoutMs = this.options.timeoutMs ?? 3000): Promise<SipMessage | null> {
+    const seen = this.received.find((message) => message.method === method);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => {
+      const waiter = { method, resolve };
+      this.#waiters.push(waiter);
+      setTimeout(() => {
+        const index = this.#waiters.indexOf(waiter);
+        if (index !== -1) this.#waiters.splice(index, 1);
+        resolve(null);
+      }, timeoutMs);
+    });
+  }
+
+  /** Sends one request (already-built header fields) and waits for its final answer. */
+  request(method: string, dialog: SipDialog, fields: [string, string][], body = ''): Promise<SipResult> {
+    dialog.cseq += 1;
+    const branch = `z9hG4bK${token()}`;
+    const text = buildSip(
+      `${method} ${dialog.uri} SIP/2.0`,
+      [...this.#baseFields(method, dialog, branch), ...fields],
+      body,
+    );
+    return this.#send(branch, text);
+  }
+
+  /** Closes the transport. */
+  close(): Promise<void> {
+    return this.options.transport.close();
+  }
+
+  #baseFields(method: string, dialog: SipDialog, branch: string): [string, string][] {
+    const { transport, userAgent } = this.options;
+    const toTag = dialog.toTag ? `;tag=${dialog.toTag}` : '';
+    return [
+      ['Via', `SIP/2.0/${transport.via} ${transport.sentBy};branch=${branch};rport`],
+      ...(dialog.routes ?? []).map((route): [string, string] => ['Route', route]),
+      ['Max-Forwards', '70'],
+      ['From', `<${this.aor}>;tag=${dialog.fromTag}`],
+      ['To', `<${dialog.to}>${toTag}`],
+      ['Call-ID', dialog.callId],
+      ['CSeq', `${dialog.cseq} ${method}`],
+      ['User-Agent', userAgent ?? 'earshot-test-agent'],
+    ];
+  }
+
+  #send(branch: string, text: string): Promise<SipResult> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(branch);
+        resolve(NO_ANSWER);
+      }, this.options.timeoutMs ?? 3000);
+      this.#pending.set(branch, (response) => {
+        clearTimeout(timer);
+        this.#pending.delete(branch);
+        resolve({ status: response.status ?? 0, reason: response.reason ?? '', response });
+      });
+      this.options.transport.send(text);
+    });
+  }
+
+  async #withAuth(
+    method: string,
+    dialog: SipDialog,
+    fields: [string, string][],
+    body = '',
+  ): Promise<SipResult> {
+    const first = await this.request(method, dialog, fields, body);
+    if ((first.status !== 401 && first.status !== 407) || !first.response) return first;
+    if (method === 'INVITE') this.#ackFailure(dialog, first.response);
+    const www = first.status === 401;
+    const challenge = parseChallenge(
+      header(first.response, www ? 'www-authenticate' : 'proxy-authenticate') ?? '',
+    );
+    const credentials = { user: this.options.user, password: this.password };
+    const authorization = digestAuthorization(challenge, credentials, method, dialog.uri);
+    return this.request(
+      method,
+      dialog,
+      [...fields, [www ? 'Authorization' : 'Proxy-Authorization', authorization]],
+      body,
+    );
+  }
+
+  // A non-2xx final answer to INVITE is acknowledged hop by hop, on the INVITE's branch.
+  #ackFailure(dialog: SipDialog, response: SipMessage): void {
+    const via = header(response, 'via') ?? '';
+    const to = header(response, 'to') ?? `<${dialog.to}>`;
+    const fields: [string, string][] = [
+      ['Via', via],
+      ['Max-Forwards', '70'],
+      ['From', header(response, 'from') ?? ''],
+      ['To', to],
+      ['Call-ID', dialog.callId],
+      ['CSeq', `${dialog.cseq} ACK`],
+    ];
+    this.options.transport.send(buildSip(`ACK ${dialog.uri} SIP/2.0`, fields));
+  }
+
+  // A 2xx is acknowledged end to end along the route set, then the call is hung up at once.
+  async #ackAndBye(dialog: SipDialog, response: SipMessage): Promise<void> {
+    const contact = /<([^>]+)>/.exec(header(response, 'contact') ?? '')?.[1] ?? dialog.uri;
+    const toTag = /;tag=([^;>\s]+)/.exec(header(response, 'to') ?? '')?.[1];
+    const inDialog: SipDialog = {
+      ...dialog,
+      uri: contact,
+      routes: headers(response, 'record-route').reverse(),
+      ...(toTag ? { toTag } : {}),
+    };
+    const ackFields = this.#baseFields('ACK', inDialog, `z9hG4bK${token()}`).map(
+      ([n, v]): [string, string] => [n, n === 'CSeq' ? `${dialog.cseq} ACK` : v],
+    );
+    this.options.transport.send(buildSip(`ACK ${contact} SIP/2.0`, ackFields));
+    await this.request('BYE', inDialog, []);
+  }
+
+  #handle(message: SipMessage): void {
+    if (message.status !== undefined) {
+      if (message.status < 200) return;
+      const branch = /branch=([^;\s,]+)/.exec(header(message, 'via') ?? '')?.[1] ?? '';
+      this.#pending.get(branch)?.(message);
+      return;
+    }
+    this.received.push(message);
+    const index = this.#waiters.findIndex((waiter) => waiter.method === message.method);
+    if (index !== -1) this.#waiters.splice(index, 1)[0]?.resolve(message);
+    this.#answer(message);
+  }
+
+  #answer(request: SipMessage): void {
+    if (request.method === 'ACK') return;
+    if (request.method !== 'INVITE') {
+      this.#reply(request, 200, 'OK');
+      return;
+    }
+    const mode = this.options.answer ?? 'answer';
+    const toTag = token();
+    this.#reply(request, 180, 'Ringing', toTag);
+    if (mode === 'answer') this.#reply(request, 200, 'OK', toTag, minimalSdp('127.0.0.1'));
+    if (mode === 'busy') this.#reply(request, 486, 'Busy Here', toTag);
+  }
+
+  #reply(request: SipMessage, status: number, reason: string, toTag?: string, body = ''): void {
+    const to = header(request, 'to') ?? '';
+    const fields: [string, string][] = [
+      ...headers(request, 'via').map((via): [string, string] => ['Via', via]),
+      ...headers(request, 'record-route').map((rr): [string, string] => ['Record-Route', rr]),
+      ['From', header(request, 'from') ?? ''],
+      ['To', toTag && !to.includes(';tag=') ? `${to};tag=${toTag}` : to],
+      ['Call-ID', header(request, 'call-id') ?? ''],
+      ['CSeq', header(request, 'cseq') ?? ''],
+      ['Contact', `<${this.contact}>`],
+      ...(body ? [['Content-Type', 'application/sdp'] as [string, string]] : []),
+    ];
+    this.options.transport.send(buildSip(`SIP/2.0 ${status} ${reason}`, fields, body));
+  }
+}

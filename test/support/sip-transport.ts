@@ -1,0 +1,120 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { once } from 'node:events';
+import WebSocket from 'ws';
+
+/** Where the user agent's messages go and how it appears in Via/Contact. */
+export interface SipTransport {
+  /** `UDP` or `WS`, as written in Via. */
+  readonly via: string;
+  /** The host:port (UDP) or made-up `.invalid` host (WS) the agent puts in Via and Contact. */
+  readonly sentBy: string;
+  /** Contact URI parameters, e.g. `;transport=ws`. */
+  readonly contactParams: string;
+  send(text: string): void;
+  onMessage(handler: (text: string) => void): void;
+  close(): Promise<void>;
+}
+
+/** SIP over UDP from a loopback address (127.0.0.2 etc. lets one test look like another host). */
+export class UdpTransport implements SipTransport {
+  readonly via = 'UDP';
+  readonly contactParams = '';
+  #handler: (text: string) => void = () => undefined;
+
+  private constructor(
+    readonly socket: Socket,
+    readonly server: { host: string; port: number },
+  ) {
+    socket.on('message', (data) => {
+      this.#handler(data.toString('utf8'));
+    });
+  }
+
+  /** Binds a UDP socket on `localAddress` (default 127.0.0.1) to talk to `server`. */
+  static async open(
+    server: { host: string; port: number },
+    localAddress = '127.0.0.1',
+  ): Promise<UdpTransport> {
+    const socket = createSocket('udp4');
+    socket.bind(0, localAddress);
+    await once(socket, 'listening');
+    return new UdpTransport(socket, server);
+  }
+
+  /** Our address as the server sees it. */
+  get sentBy(): string {
+    const address = this.socket.address();
+    return `${address.address}:${address.port}`;
+  }
+
+  send(text: string): void {
+    this.socket.send(text, this.server.port, this.server.host);
+  }
+
+  onMessage(handler: (text: string) => void): void {
+    this.#handler = handler;
+  }
+
+  async close(): Promise<void> {
+    this.socket.close();
+    await once(this.socket, 'close');
+  }
+}
+
+/** Thrown when the WebSocket handshake is refused (e.g. 403 for a disallowed Origin). */
+export class HandshakeRefused extends Error {
+  constructor(readonly status: number) {
+    super(`WebSocket handshake refused with HTTP ${status}`);
+    this.name = 'HandshakeRefused';
+  }
+}
+
+/** SIP over WebSocket (subprotocol `sip`), the way a browser softphone connects. */
+export class WsTransport implements SipTransport {
+  readonly via = 'WS';
+  readonly contactParams = ';transport=ws';
+  readonly sentBy = `${Math.random().toString(36).slice(2, 12)}.invalid`;
+  /** Resolves with the close code when the server (or we) close the connection. */
+  readonly closed: Promise<number>;
+  #handler: (text: string) => void = () => undefined;
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data: Buffer) => {
+      this.#handler(data.toString('utf8'));
+    });
+    this.closed = new Promise((resolve) => {
+      socket.once('close', (code: number) => {
+        resolve(code);
+      });
+    });
+  }
+
+  /** Opens `url` with the given Origin; rejects with HandshakeRefused on a non-101 answer. */
+  static open(url: string, origin: string): Promise<WsTransport> {
+    const socket = new WebSocket(url, 'sip', { origin });
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => {
+        resolve(new WsTransport(socket));
+      });
+      socket.once('unexpected-response', (_request, response) => {
+        reject(new HandshakeRefused(response.statusCode ?? 0));
+        socket.terminate();
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  send(text: string): void {
+    this.socket.send(text);
+  }
+
+  onMessage(handler: (text: string) => void): void {
+    this.#handler = handler;
+  }
+
+  async close(): Promise<void> {
+    if (this.socket.readyState === WebSocket.CLOSED) return;
+    this.socket.close();
+    await this.closed;
+  }
+}
