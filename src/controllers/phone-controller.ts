@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CallControl } from '../events/call-control.ts';
+import { EarshotCallEndedEvent } from '../events/call-ended.ts';
 import { AccountApi, ApiError, fetchClientConfig } from '../services/account-api/account-api.ts';
 import type { Me } from '../services/account-api/types.ts';
 import { MediaService } from '../services/media/media-service.ts';
@@ -191,7 +192,17 @@ export class PhoneController implements ReactiveController {
 
   async #handleCallEnded(call: Call): Promise<void> {
     if (!this.sip?.calls.length) this.media.stopRemote();
-    await this.storage.addCall(toCallRecord(call.state));
+    const record = toCallRecord(call.state);
+    this.host.dispatchEvent(
+      new EarshotCallEndedEvent({
+        direction: record.direction,
+        number: record.number,
+        outcome: record.outcome,
+        durationSeconds: record.durationSeconds,
+        message: call.state.message,
+      }),
+    );
+    await this.storage.addCall(record);
     this.host.dispatchEvent(new Event('earshot-history-changed'));
   }
 }

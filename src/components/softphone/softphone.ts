@@ -73,6 +73,10 @@ export class EarshotSoftphone extends LitElement {
     new ServiceEventsController(this, () => this.phone.sip, ['registration', 'calls']);
     new ServiceEventsController(this, () => this.phone.ringtone, ['change']);
     this.addEventListener('earshot-history-changed', () => void this.loadHistory());
+    // A call that failed (busy, not found, refused) says why after its panel is gone.
+    this.addEventListener('earshot-call-ended', (event) => {
+      this.notice = event.detail.message ?? '';
+    });
   }
 
   override connectedCallback(): void {
@@ -103,6 +107,7 @@ export class EarshotSoftphone extends LitElement {
 
   private async handleDial(event: EarshotDialEvent): Promise<void> {
     this.notice = '';
+    this.lastNumber = event.number;
     if (!this.phone.canDial) {
       this.notice = 'Your extension is not allowed to place calls. Ask your administrator.';
       return;

@@ -41,23 +41,21 @@ async function reply(
       send(response(request, status, reason, status === 200 ? binding : {}));
       return;
     }
-    case 'INVITE':
+    case 'INVITE': {
       send(response(request, 100, 'Trying'));
+      const inDialog = header(request, 'to').includes('tag=');
+      // One To tag for the 180 and the 200, or they would open two dialogs.
+      if (!inDialog)
+        request.headers.set('to', [`${header(request, 'to')};tag=callee${Date.now().toString(36)}`]);
       if (behaviour.invite.status !== 200) {
         send(response(request, behaviour.invite.status, behaviour.invite.reason));
         return;
       }
-      send(response(request, 180, 'Ringing', contact));
-      send(
-        response(
-          request,
-          200,
-          'OK',
-          { ...contact, 'Content-Type': 'application/sdp' },
-          await answerSdp(request.body),
-        ),
-      );
+      if (!inDialog) send(response(request, 180, 'Ringing', contact));
+      const sdp = await answerSdp(request.body);
+      send(response(request, 200, 'OK', { ...contact, 'Content-Type': 'application/sdp' }, sdp));
       return;
+    }
     case 'ACK':
       return;
     default:

@@ -1,0 +1,87 @@
+// `npm start`: the whole Earshot stack on this machine — database (migrated, demo extensions on
+// first start), Kamailio as a child process, the account service serving the API and the built
+// web app. Ctrl-C or SIGTERM stops everything it started.
+import fastifyStatic from '@fastify/static';
+import { join } from 'node:path';
+import { buildApp } from '../api/app.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { KamailioProcess } from '../kamailio/launcher.ts';
+import { KamailioRegistrarClient } from '../kamailio/registrar-client.ts';
+import { settingsFromConfig } from '../kamailio/render.ts';
+import { openCore, type Core } from '../services.ts';
+import { seedDemoExtensions } from './seed.ts';
+import { buildWebApp } from './web-build.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const say = (line: string): void => {
+  console.log(`[earshot] ${line}`);
+};
+
+async function startKamailio(config: Config): Promise<KamailioProcess> {
+  const { runDir: _unused, ...settings } = settingsFromConfig(config, '');
+  const kamailio = new KamailioProcess({
+    settings,
+    dataDir: join(config.dataDir, 'kamailio'),
+    onLog: (line) => {
+      if (/ERROR|CRITICAL|WARNING/.test(line)) console.error(`[kamailio] ${line}`);
+    },
+  });
+  await kamailio.start();
+  return kamailio;
+}
+
+async function startService(config: Config, core: Core) {
+  const app = await buildApp({
+    config,
+    db: core.db,
+    registrar: new KamailioRegistrarClient(config.kamailioNodes),
+    box: core.credentials.box,
+  });
+  await app.register(fastifyStatic, { root: buildWebApp(ROOT), index: 'index.html' });
+  await app.listen({ host: config.host, port: config.apiPort });
+  return app;
+}
+
+function printWelcome(config: Config, demo: { number: string; name: string; password: string }[]): void {
+  say(`Softphone:      http://${config.host}:${config.apiPort}/`);
+  say(`API (OpenAPI):  http://${config.host}:${config.apiPort}/api/openapi.json`);
+  say(`SIP WebSocket:  ws://${config.sipListen}:${config.sipWsPort}   SIP UDP/TCP: ${config.sipListen}:${config.sipPort}`);
+  say(`Database:       ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@')}`);
+  if (demo.length) {
+    say('Demo extensions (passwords are shown this once; only hashes are stored):');
+    for (const d of demo) say(`  ${d.number}  ${d.password}   ${d.name}`);
+  } else {
+    say('Extensions exist already; create more with: npm run earshot -- extension create <number> --name "<name>"');
+  }
+  say('Press Ctrl-C to stop.');
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const core = await openCore(config);
+  const demo = await seedDemoExtensions(core);
+  say('Starting Kamailio…');
+  const kamailio = await startKamailio(config);
+  const app = await startService(config, core).catch(async (error: unknown) => {
+    await kamailio.stop();
+    throw error;
+  });
+  printWelcome(config, demo);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping the account service and Kamailio…`);
+    await app.close();
+    await kamailio.stop();
+    await core.db.close();
+    say('Stopped.');
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`[earshot] Could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});
