@@ -1,4 +1,5 @@
 import { ws } from 'msw';
+import { handleCalleeResponse, ringSoftphone, type Callee } from './incoming-call.ts';
 import { header, parseRequest, response, type SipRequest } from './sip-message.ts';
 
 /** How the fake SIP server in component tests behaves; one per named scenario. */
@@ -64,6 +65,20 @@ async function reply(
 }
 
 /** An msw WebSocket handler that plays a tiny SIP registrar/callee for JsSIP. */
+let registered: Callee | null = null;
+
+/** Rings the softphone that registered last (component tests of incoming calls). */
+export function ringRegisteredSoftphone(from: string, displayName: string): Promise<void> {
+  if (!registered) throw new Error('No softphone has registered with the fake SIP server.');
+  return ringSoftphone(registered, from, displayName);
+}
+
+function remember(request: SipRequest, send: (text: string) => void): void {
+  const contactUri = /<([^>]+)>/.exec(header(request, 'contact'))?.[1];
+  if (request.method === 'REGISTER' && contactUri) registered = { contactUri, send };
+}
+
+/** An msw WebSocket handler that plays a tiny SIP registrar/callee for JsSIP. */
 export function sipServer(behaviour: SipBehaviour) {
   const link = ws.link(SIP_TEST_URL);
   return link.addEventListener('connection', ({ client }) => {
@@ -71,13 +86,19 @@ export function sipServer(behaviour: SipBehaviour) {
       client.close(1006);
       return;
     }
+    const send = (text: string): void => {
+      client.send(text);
+    };
     client.addEventListener('message', (event) => {
-      const request = typeof event.data === 'string' ? parseRequest(event.data) : null;
-      if (request) {
-        void reply(request, behaviour, (text) => {
-          client.send(text);
-        });
+      if (typeof event.data !== 'string') return;
+      if (event.data.startsWith('SIP/2.0') && registered) {
+        void handleCalleeResponse(event.data, registered);
+        return;
       }
+      const request = parseRequest(event.data);
+      if (!request) return;
+      remember(request, send);
+      void reply(request, behaviour, send);
     });
   });
 }
