@@ -27,7 +27,7 @@ describe('incoming calls', () => {
     await expect(panel).to.be.accessible();
     button(panel, 'Answer').click();
     await waitUntil(() => shadowText(panel).includes('Hang up'), 'never answered', { timeout: 5000 });
-    const ended = oneEvent(phone, 'earshot-call-ended') as Promise<EarshotCallEndedEvent>;
+    const ended = oneEvent<EarshotCallEndedEvent>(phone, 'earshot-call-ended');
     button(panel, 'Hang up').click();
     const { detail } = await ended;
     expect(detail.outcome).to.equal('completed');
@@ -41,7 +41,7 @@ describe('incoming calls', () => {
     await waitUntil(() => phone.shadowRoot?.querySelector('earshot-call-panel'), 'never rang', {
       timeout: 5000,
     });
-    const ended = oneEvent(phone, 'earshot-call-ended') as Promise<EarshotCallEndedEvent>;
+    const ended = oneEvent<EarshotCallEndedEvent>(phone, 'earshot-call-ended');
     button(phone.shadowRoot?.querySelector('earshot-call-panel'), 'Decline').click();
     expect((await ended).detail.outcome).to.equal('rejected');
     const history = await phone.phone.storage.calls();
