@@ -1,0 +1,189 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { http, HttpResponse } from 'msw';
+import '../../src/components/account-page/account-page.ts';
+import type { EarshotSoftphone } from '../../src/components/softphone/softphone.ts';
+import { API_TEST_URL } from '../support/msw/scenarios.ts';
+import { useScenario } from '../support/msw/worker.ts';
+import { loggedInPhone, shadowText } from './helpers.ts';
+
+async function openAccountTab(phone: EarshotSoftphone) {
+  phone.shadowRoot?.querySelector<HTMLButtonElement>('#tab-account')?.click();
+  await phone.updateComplete;
+  const page = phone.shadowRoot?.querySelector('earshot-account-page');
+  if (!page) throw new Error('no account page');
+  await waitUntil(() => shadowText(page).includes('Extension 1001'), 'account never loaded', {
+    timeout: 5000,
+  });
+  return page;
+}
+
+function passwordForm(page: Element) {
+  const form = page.shadowRoot?.querySelector('earshot-password-form');
+  if (!form) throw new Error('no password form');
+  return form;
+}
+
+function fill(form: Element, values: Record<string, string>): void {
+  for (const [name, value] of Object.entries(values)) {
+    const input = form.shadowRoot?.querySelector<HTMLInputElement>(`input[name=${name}]`);
+    if (!input) throw new Error(`no ${name} field`);
+    input.value = value;
+    input.dispatchEvent(new InputEvent('input'));
+  }
+}
+
+function submit(form: Element): void {
+  form.shadowRoot?.querySelector<HTMLButtonElement>('button[type=submit]')?.click();
+}
+
+describe('account page', () => {
+  it('shows the extension settings and the live registration of every device', async () => {
+    await useScenario('default');
+    const page = await openAccountTab(await loggedInPhone());
+    const text = shadowText(page);
+    for (const expected of [
+      'Ada Agent',
+      'Enabled',
+      'Manual dialing',
+      'Call recording',
+      'kamailio-1',
+      '192.0.2.10',
+      'Earshot/0.1 (JsSIP)',
+    ]) {
+      expect(text).to.contain(expected);
+    }
+    expect(text).to.contain('Yes, 1 device');
+    await expect(page).to.be.accessible();
+  });
+
+  it('says when the phone server did not answer', async () => {
+    const worker = await useScenario('default');
+    const phone = await loggedInPhone();
+    const me = await phone.phone.api.me();
+    worker.use(
+      http.get(`${API_TEST_URL}/api/v1/me`, () =>
+        HttpResponse.json({
+          ...me,
+          registration: {
+            status: 'unknown',
+            registered: false,
+            devices: [],
+            unavailableNodes: ['kamailio-1'],
+          },
+        }),
+      ),
+    );
+    const page = await openAccountTab(phone);
+    expect(shadowText(page)).to.contain('live registration is unknown');
+  });
+
+  it('shows the account service error in plain language', async () => {
+    const worker = await useScenario('default');
+    const phone = await loggedInPhone();
+    worker.use(
+      http.get(`${API_TEST_URL}/api/v1/me`, () =>
+        HttpResponse.json(
+          { error: 'unauthenticated', message: 'Your session has expired. Log in again.' },
+          { status: 401 },
+        ),
+      ),
+    );
+    phone.shadowRoot?.querySelector<HTMLButtonElement>('#tab-account')?.click();
+    await phone.updateComplete;
+    const page = phone.shadowRoot?.querySelector('earshot-account-page');
+    await waitUntil(
+      () => shadowText(page).includes('Your session has expired. Log in again.'),
+      'no error shown',
+      { timeout: 5000 },
+    );
+    await expect(page).to.be.accessible();
+  });
+
+  it('asks to sign in when there is no account session', async () => {
+    await useScenario('default');
+    const page = await fixture(html`<earshot-account-page></earshot-account-page>`);
+    await waitUntil(() => shadowText(page).includes('Not signed in'), 'no message', { timeout: 5000 });
+  });
+});
+
+describe('password form', () => {
+  it('checks the confirmation before sending', async () => {
+    await useScenario('default');
+    const form = passwordForm(await openAccountTab(await loggedInPhone()));
+    fill(form, {
+      current: 'old-password-here',
+      next: 'a-new-long-password-1',
+      confirm: 'something else entirely',
+    });
+    submit(form);
+    await waitUntil(() => shadowText(form).includes('do not match'), 'no mismatch message');
+    await expect(form).to.be.accessible();
+  });
+
+  it("shows the server's policy message for the new password", async () => {
+    const worker = await useScenario('default');
+    worker.use(
+      http.put(`${API_TEST_URL}/api/v1/me/password`, () =>
+        HttpResponse.json(
+          {
+            error: 'password-policy',
+            rule: 'common',
+            message: 'This password appears in lists of commonly used passwords; choose another.',
+          },
+          { status: 422 },
+        ),
+      ),
+    );
+    const form = passwordForm(await openAccountTab(await loggedInPhone()));
+    fill(form, { current: 'old-password-here', next: '1qaz2wsx3edc4rfv', confirm: '1qaz2wsx3edc4rfv' });
+    submit(form);
+    await waitUntil(() => shadowText(form).includes('commonly used passwords'), 'policy message not shown', {
+      timeout: 5000,
+    });
+  });
+
+  it('says when the current password is wrong', async () => {
+    const worker = await useScenario('default');
+    worker.use(
+      http.put(`${API_TEST_URL}/api/v1/me/password`, () =>
+        HttpResponse.json(
+          { error: 'wrong-current-password', message: 'Your current password is not correct.' },
+          { status: 400 },
+        ),
+      ),
+    );
+    const form = passwordForm(await openAccountTab(await loggedInPhone()));
+    fill(form, { current: 'not-it', next: 'a-new-long-password-1', confirm: 'a-new-long-password-1' });
+    submit(form);
+    await waitUntil(() => shadowText(form).includes('current password is not correct'), 'no message', {
+      timeout: 5000,
+    });
+  });
+
+  it('generates a strong password, changes it, re-registers and reminds about desk phones', async () => {
+    await useScenario('default');
+    const phone = await loggedInPhone();
+    const form = passwordForm(await openAccountTab(phone));
+    [...(form.shadowRoot?.querySelectorAll('button') ?? [])]
+      .find((b) => b.textContent.includes('Generate'))
+      ?.click();
+    await waitUntil(
+      () =>
+        form.shadowRoot?.querySelector<HTMLInputElement>('input[name=next]')?.value ===
+        'k7PqR-x2mZa-9fTgh-Wc4Ne',
+      'no suggestion',
+    );
+    expect(form.shadowRoot?.querySelector<HTMLInputElement>('input[name=next]')?.type).to.equal('text');
+    expect(shadowText(form)).to.contain('Strength');
+    fill(form, { current: 'correct horse battery staple' });
+    const changed = oneEvent(phone, 'earshot-password-changed');
+    submit(form);
+    await changed;
+    await waitUntil(() => shadowText(form).includes('desk phone'), 'no reminder');
+    await waitUntil(
+      () => phone.phone.sip?.registration.status === 'registered',
+      'not registered after the change',
+      { timeout: 5000 },
+    );
+  });
+});
