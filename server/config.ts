@@ -17,6 +17,8 @@ const schema = z.object({
   EARSHOT_SIP_PORT: z.coerce.number().int().min(1).max(65535).default(5060),
   EARSHOT_SIP_LISTEN: z.string().default('127.0.0.1'),
   EARSHOT_RPC_PORT: z.coerce.number().int().min(1).max(65535).default(5071),
+  /** The SIP WebSocket URL browsers should use, when it differs from the listen address (proxy, DNS name). */
+  EARSHOT_PUBLIC_SIP_URL: z.url().optional(),
   EARSHOT_TLS_CERT: z.string().optional(),
   EARSHOT_TLS_KEY: z.string().optional(),
   /** Comma-separated `name=url` pairs of Kamailio JSON-RPC endpoints; default: the local node. */
@@ -52,6 +54,7 @@ export interface Config {
   sipPort: number;
   sipListen: string;
   rpcPort: number;
+  publicSipUrl: string | undefined;
   tlsCert: string | undefined;
   tlsKey: string | undefined;
   kamailioNodes: KamailioNode[];
@@ -93,6 +96,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sipPort: e.EARSHOT_SIP_PORT,
     sipListen: e.EARSHOT_SIP_LISTEN,
     rpcPort: e.EARSHOT_RPC_PORT,
+    publicSipUrl: e.EARSHOT_PUBLIC_SIP_URL,
     tlsCert: e.EARSHOT_TLS_CERT,
     tlsKey: e.EARSHOT_TLS_KEY,
     kamailioNodes: parseNodes(e.EARSHOT_KAMAILIO_NODES, localNode),

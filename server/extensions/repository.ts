@@ -85,13 +85,13 @@ export function findExtension(db: Kysely<Database>, number: string): Promise<Ext
   return db.selectFrom('extensions').selectAll().where('number', '=', number).executeTakeFirst();
 }
 
-/** Replaces the SIP password in one statement: HA1, HA1b and the sealed copy change together. */
+/** Replaces the SIP password in one statement (HA1, HA1b and the sealed copy together); returns when. */
 export async function setExtensionPassword(
   db: Kysely<Database>,
   ctx: CredentialContext,
   number: string,
   password: string,
-): Promise<void> {
+): Promise<string> {
   const now = new Date().toISOString();
   await db
     .updateTable('extensions')
@@ -102,4 +102,5 @@ export async function setExtensionPassword(
     }))
     .where('number', '=', number)
     .executeTakeFirstOrThrow();
+  return now;
 }

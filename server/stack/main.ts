@@ -18,9 +18,9 @@ const say = (line: string): void => {
 };
 
 async function startKamailio(config: Config): Promise<KamailioProcess> {
-  const { runDir: _unused, ...settings } = settingsFromConfig(config, '');
+  // The launcher gives every start a fresh run dir under dataDir, so the one passed here is unused.
   const kamailio = new KamailioProcess({
-    settings,
+    settings: settingsFromConfig(config, ''),
     dataDir: join(config.dataDir, 'kamailio'),
     onLog: (line) => {
       if (/ERROR|CRITICAL|WARNING/.test(line)) console.error(`[kamailio] ${line}`);
@@ -45,13 +45,17 @@ async function startService(config: Config, core: Core) {
 function printWelcome(config: Config, demo: { number: string; name: string; password: string }[]): void {
   say(`Softphone:      http://${config.host}:${config.apiPort}/`);
   say(`API (OpenAPI):  http://${config.host}:${config.apiPort}/api/openapi.json`);
-  say(`SIP WebSocket:  ws://${config.sipListen}:${config.sipWsPort}   SIP UDP/TCP: ${config.sipListen}:${config.sipPort}`);
+  say(
+    `SIP WebSocket:  ws://${config.sipListen}:${config.sipWsPort}   SIP UDP/TCP: ${config.sipListen}:${config.sipPort}`,
+  );
   say(`Database:       ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@')}`);
   if (demo.length) {
     say('Demo extensions (passwords are shown this once; only hashes are stored):');
     for (const d of demo) say(`  ${d.number}  ${d.password}   ${d.name}`);
   } else {
-    say('Extensions exist already; create more with: npm run earshot -- extension create <number> --name "<name>"');
+    say(
+      'Extensions exist already; create more with: npm run earshot -- extension create <number> --name "<name>"',
+    );
   }
   say('Press Ctrl-C to stop.');
 }

@@ -11,10 +11,12 @@ const DEMO = [
  * Creates the demo extensions when there are no extensions at all; returns their generated
  * passwords so the caller can print them once (they are stored only as HA1 and sealed copies).
  */
-export async function seedDemoExtensions(core: Core): Promise<{ number: string; name: string; password: string }[]> {
+export async function seedDemoExtensions(
+  core: Core,
+): Promise<{ number: string; name: string; password: string }[]> {
   const existing = await core.db.kysely
     .selectFrom('extensions')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
     .executeTakeFirstOrThrow();
   if (Number(existing.n) > 0) return [];
   const created = [];

@@ -1,0 +1,83 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/connect.ts';
+import type { RegistrarClient } from '../kamailio/types.ts';
+import type { SecretBox } from '../security/secret-box.ts';
+import type { ApiContext } from './context.ts';
+import { errorHandler, notFoundHandler } from './errors.ts';
+import { openApiDocument } from './openapi.ts';
+import { meDocs, meRoutes } from './routes/me.ts';
+import { metaDocs, metaRoutes } from './routes/meta.ts';
+import { passwordDocs, passwordRoutes } from './routes/password.ts';
+import { sessionDocs, sessionRoutes } from './routes/sessions.ts';
+import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleLimits } from './throttle.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  registrar: RegistrarClient;
+  box: SecretBox;
+  now?: () => Date;
+  throttle?: ThrottleLimits;
+  /** Where log lines go (tests capture them); default stdout. */
+  logStream?: NodeJS.WritableStream;
+}
+
+/** Request logs carry method, path and client address only: never bodies, headers or query strings. */
+function loggerOptions(deps: AppDeps): FastifyServerOptions['logger'] {
+  return {
+    level: deps.config.logLevel,
+    ...(deps.logStream ? { stream: deps.logStream } : {}),
+    redact: {
+      paths: ['req.headers', 'req.body', 'body', 'password', 'token', '*.password', '*.token'],
+      censor: '[redacted]',
+    },
+    serializers: {
+      req: (req: { method: string; url: string; ip?: string }) => ({
+        method: req.method,
+        path: req.url.split('?')[0],
+        ip: req.ip,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  };
+}
+
+/** Builds the account service (not listening): CORS allow-list, security headers, the v1 API, OpenAPI. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const now = deps.now ?? (() => new Date());
+  const ctx: ApiContext = {
+    config: deps.config,
+    db: deps.db.kysely,
+    registrar: deps.registrar,
+    credentials: { realm: deps.config.realm, box: deps.box },
+    throttle: new LoginThrottle(deps.db.kysely, deps.throttle ?? DEFAULT_THROTTLE, now),
+    now,
+  };
+  const app = Fastify({
+    logger: loggerOptions(deps),
+    bodyLimit: 64 * 1024,
+    trustProxy: deps.config.trustProxy,
+  });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { 'connect-src': ["'self'", 'ws:', 'wss:', ...deps.config.allowedOrigins] },
+    },
+  });
+  await app.register(cors, {
+    origin: deps.config.allowedOrigins,
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    maxAge: 600,
+  });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  sessionRoutes(app, ctx);
+  meRoutes(app, ctx);
+  passwordRoutes(app, ctx);
+  metaRoutes(app, ctx);
+  const document = openApiDocument([...sessionDocs, ...meDocs, ...passwordDocs, ...metaDocs]);
+  app.get('/api/openapi.json', () => document);
+  return app;
+}

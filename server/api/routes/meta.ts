@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { ApiContext } from '../context.ts';
+import type { RouteDoc } from '../route-doc.ts';
+import { ClientConfigResponse, HealthResponse } from '../schemas.ts';
+
+export const metaDocs: RouteDoc[] = [
+  {
+    method: 'GET',
+    url: '/api/health',
+    summary: 'Liveness and database check.',
+    auth: false,
+    responses: { 200: HealthResponse, 503: HealthResponse },
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/client-config',
+    summary: 'Where the softphone finds the SIP WebSocket and which realm it uses.',
+    auth: false,
+    responses: { 200: ClientConfigResponse },
+  },
+];
+
+/** The ws(s):// URL browsers use; the configured public URL wins over the listen address. */
+export function publicSipUrl(ctx: ApiContext): string {
+  const c = ctx.config;
+  if (c.publicSipUrl) return c.publicSipUrl;
+  const host = c.sipListen === '0.0.0.0' ? c.host : c.sipListen;
+  return c.tlsCert ? `wss://${host}:${c.sipWssPort}` : `ws://${host}:${c.sipWsPort}`;
+}
+
+/** GET /api/health and GET /api/v1/client-config. */
+export function metaRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get('/api/health', async (_request, reply) => {
+    const ok = await sql`select 1 as one`.execute(ctx.db).then(
+      () => true,
+      () => false,
+    );
+    return reply.status(ok ? 200 : 503).send({ ok, database: ok ? 'ok' : 'unreachable' });
+  });
+
+  app.get('/api/v1/client-config', () => ({ sipServer: publicSipUrl(ctx), realm: ctx.config.realm }));
+}
