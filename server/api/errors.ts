@@ -60,6 +60,8 @@ export function errorHandler(
   reply: FastifyReply,
 ): void {
   if (error instanceof HttpError) {
+    if (typeof error.extra.retryAfter === 'number')
+      void reply.header('retry-after', String(error.extra.retryAfter));
     void reply.status(error.status).send({ error: error.code, message: error.message, ...error.extra });
     return;
   }
@@ -71,10 +73,8 @@ export function errorHandler(
 
 /** Unknown routes answer JSON like every other error. */
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
-  void reply
-    .status(404)
-    .send({
-      error: 'not-found',
-      message: `There is no ${request.method} ${request.url.split('?')[0] ?? ''}.`,
-    });
+  void reply.status(404).send({
+    error: 'not-found',
+    message: `There is no ${request.method} ${request.url.split('?')[0] ?? ''}.`,
+  });
 }
