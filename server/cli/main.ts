@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { createAdmin, type AdminRole } from '../admins/repository.ts';
 import { loadConfig } from '../config.ts';
 import { createExtension } from '../extensions/repository.ts';
+import { setExtensionEnabled } from '../extensions/status.ts';
+import { KamailioRegistrarClient } from '../kamailio/registrar-client.ts';
 import { openCore, type Core } from '../services.ts';
 import { readSecretFromStdin } from './stdin.ts';
 
@@ -11,10 +13,20 @@ const USAGE = `Usage: earshot <command>
   extension create <number> --name NAME     create an extension; prints a generated password once
         [--password-stdin] [--manual-dialing] [--call-recording] [--disabled]
   extension list                            list extensions (never secrets)
+  extension disable <number>                disable: Kamailio refuses it and its devices are kicked
+  extension enable <number>                 enable again
   admin create <username> [--role admin|viewer] --password-stdin
                                             create an administrator (argon2id)
 
 Configuration comes from the environment (see README: DATABASE_URL, EARSHOT_SIP_REALM, …).`;
+
+async function setEnabled(core: Core, number: string | undefined, enabled: boolean): Promise<void> {
+  if (!number) throw new Error(`extension ${enabled ? 'enable' : 'disable'} needs <number>.`);
+  const registrar = new KamailioRegistrarClient(loadConfig().kamailioNodes);
+  if (!(await setExtensionEnabled(core.db.kysely, registrar, number, enabled)))
+    throw new Error(`There is no extension ${number}.`);
+  console.log(`Extension ${number} ${enabled ? 'enabled' : 'disabled; its devices were disconnected'}.`);
+}
 
 type Handler = (
   core: Core,
@@ -53,6 +65,8 @@ const COMMANDS: Record<string, Handler> = {
         `${r.number}\t${r.name}\t${r.enabled ? 'enabled' : 'disabled'}\tmanual dialing ${r.manual_dialing ? 'on' : 'off'}`,
       );
   },
+  'extension disable': (core, [number]) => setEnabled(core, number, false),
+  'extension enable': (core, [number]) => setEnabled(core, number, true),
   'admin create': async (core, [username], flags) => {
     const role = (flags.role ?? 'admin') as AdminRole;
     if (!username || !['admin', 'viewer'].includes(role))
