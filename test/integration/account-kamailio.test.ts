@@ -56,12 +56,13 @@ describe('account service with the real Kamailio (SQLite)', () => {
       await app.inject({ url: '/api/v1/me', headers: await apiLogin('4001', 'pw-4001') })
     ).json<MeResponse>();
     assert.equal(me.registration.status, 'registered');
-    const [device] = me.registration.devices;
-    assert.equal(device?.node, 'kam-int');
-    assert.equal(device?.clientIp, '127.0.0.1');
-    assert.equal(device?.clientName, UA);
-    assert.equal(device?.transport, 'ws');
-    assert.ok(device?.registeredAt && Math.abs(Date.parse(device.registeredAt) - Date.now()) < 60_000);
+    const device = me.registration.devices[0];
+    assert.ok(device, 'one device is listed');
+    assert.equal(device.node, 'kam-int');
+    assert.equal(device.clientIp, '127.0.0.1');
+    assert.equal(device.clientName, UA);
+    assert.equal(device.transport, 'ws');
+    assert.ok(device.registeredAt && Math.abs(Date.parse(device.registeredAt) - Date.now()) < 60_000);
   });
 
   test('a password changed through the API: old refused by Kamailio at once, new accepted, devices kicked', async () => {
