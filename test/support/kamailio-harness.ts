@@ -34,9 +34,12 @@ export interface HarnessOptions {
   engine?: Engine;
   limits?: Partial<KamailioLimits>;
   nodeName?: string;
+  /** Origins allowed on the WebSocket (default: ALLOWED_ORIGIN). */
+  allowedOrigins?: string[];
 }
 
-function freeTcpPort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now. */
+export function freeTcpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -93,7 +96,7 @@ export async function startKamailio(options: HarnessOptions = {}): Promise<Kamai
     wsPort,
     wss: null,
     rpcPort,
-    allowedOrigins: [ALLOWED_ORIGIN],
+    allowedOrigins: options.allowedOrigins ?? [ALLOWED_ORIGIN],
     limits: { ...DEFAULT_LIMITS, pikeDensity: 1000, ...options.limits },
     children: 2,
     logLevel: 2,

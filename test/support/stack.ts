@@ -1,0 +1,51 @@
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApp } from '../../server/api/app.ts';
+import { loadConfig } from '../../server/config.ts';
+import { KamailioRegistrarClient } from '../../server/kamailio/registrar-client.ts';
+import { freeTcpPort, startKamailio, TEST_REALM, type HarnessOptions, type KamailioHarness } from './kamailio-harness.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** The whole stack for end-to-end tests: Kamailio, the account service and the built web app. */
+export interface TestStack {
+  kamailio: KamailioHarness;
+  app: FastifyInstance;
+  registrar: KamailioRegistrarClient;
+  /** http://127.0.0.1:<port> — the softphone page and the API. */
+  origin: string;
+  stop(): Promise<void>;
+}
+
+/** Starts everything on free loopback ports; `dist/` must have been built (scripts/test.ts does). */
+export async function startStack(options: HarnessOptions & { extraOrigins?: string[] } = {}): Promise<TestStack> {
+  const dist = join(ROOT, 'dist');
+  if (!existsSync(join(dist, 'index.html'))) throw new Error('Build the web app first: npx vite build');
+  const port = await freeTcpPort();
+  const origin = `http://127.0.0.1:${port}`;
+  const allowedOrigins = [origin, ...(options.extraOrigins ?? [])];
+  const kamailio = await startKamailio({ ...options, allowedOrigins });
+  const config = loadConfig({
+    EARSHOT_SIP_REALM: TEST_REALM,
+    EARSHOT_KAMAILIO_NODES: `${kamailio.nodeName}=${kamailio.rpcUrl}`,
+    EARSHOT_ALLOWED_ORIGINS: allowedOrigins.join(','),
+    EARSHOT_PUBLIC_SIP_URL: kamailio.wsUrl,
+    EARSHOT_LOG_LEVEL: 'warn',
+  });
+  const registrar = new KamailioRegistrarClient(config.kamailioNodes);
+  const app = await buildApp({ config, db: kamailio.database.db, registrar, box: kamailio.credentials.box });
+  await app.register(fastifyStatic, { root: dist, index: 'index.html' });
+  await app.listen({ host: '127.0.0.1', port });
+  return {
+    kamailio,
+    app,
+    registrar,
+    origin,
+    stop: async () => {
+      await app.close();
+      await kamailio.stop();
+    },
+  };
+}
