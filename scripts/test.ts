@@ -1,7 +1,7 @@
 // `npm test`: lint, type check and every test suite, then one closing line `N passed, N failed`
 // (CI reads it). Each step's own output streams through; suites are node:test files under test/.
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -45,21 +45,32 @@ function readTapCount(tap: string, key: string): number {
 }
 
 /** node:test with a human reporter on the terminal and TAP to a file for the counts. */
-async function nodeSuites(files: string[]): Promise<void> {
-  console.log(`\n=== node:test (${files.length} files) ===`);
-  const tapFile = join(tmpdir(), `earshot-tap-${process.pid}.txt`);
-  const code = await run(process.execPath, [
+async function nodeSuites(
+  label: string,
+  files: string[],
+  options: { loopbackOnly?: boolean } = {},
+): Promise<void> {
+  const tapFile = join(tmpdir(), `earshot-tap-${process.pid}-${label.replace(/\W+/g, '-')}.txt`);
+  const args = [
     '--import',
     'tsx',
     '--test',
-    '--test-concurrency=2',
+    `--test-concurrency=${options.loopbackOnly ? 1 : 2}`,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',
     `--test-reporter-destination=${tapFile}`,
     ...files,
-  ]);
-  const tap = readFileSync(tapFile, 'utf8');
+  ];
+  const code = options.loopbackOnly
+    ? await run('unshare', [
+        '-n',
+        'sh',
+        '-c',
+        `ip link set lo up && exec ${process.execPath} ${args.join(' ')}`,
+      ])
+    : await run(process.execPath, args);
+  const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
   rmSync(tapFile, { force: true });
   const failed = readTapCount(tap, 'fail') + readTapCount(tap, 'cancelled');
   tally.passed += readTapCount(tap, 'pass');
@@ -88,11 +99,33 @@ async function componentSuites(): Promise<void> {
   if (code !== 0 && counts.failed === 0) tally.failed += 1;
 }
 
+/**
+ * End-to-end suites create WebRTC peer connections, so they run inside a private network
+ * namespace that has only `lo` (as root: unshare -n), never on this machine's real interface.
+ */
+async function endToEndSuites(files: string[]): Promise<void> {
+  console.log(`\n=== end-to-end (${files.length} files, Chromium, loopback-only namespace) ===`);
+  if (process.getuid?.() !== 0) {
+    console.error(
+      'End-to-end tests need root for a loopback-only network namespace (unshare -n). Run as root.',
+    );
+    tally.failed += 1;
+    return;
+  }
+  if ((await run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'])) !== 0) {
+    tally.failed += 1;
+    return;
+  }
+  await nodeSuites('e2e', files, { loopbackOnly: true });
+}
+
 async function main(): Promise<void> {
   await check('lint', 'npx', ['eslint', '--max-warnings', '0', '.']);
   await check('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
-  await nodeSuites(findTests('test', ['components', 'e2e']));
+  console.log('\n=== node:test: server, Kamailio, integration ===');
+  await nodeSuites('node', findTests('test', ['components', 'e2e']));
   await componentSuites();
+  await endToEndSuites(findTests('test/e2e', []));
   const skipped = tally.skipped ? `, ${tally.skipped} skipped` : '';
   console.log(`\n${tally.passed} passed, ${tally.failed} failed${skipped}`);
   process.exitCode = tally.failed === 0 ? 0 : 1;

@@ -15,7 +15,14 @@ export interface CallOptions {
   iceCutoffMs: number;
   /** Receives the remote audio (an <audio> the audio service owns). */
   onRemoteStream(stream: MediaStream): void;
+  /** The other party transferred us (REFER): the service places the new call. */
+  onRefer(accept: ReferAccept): void;
+  /** An attended transfer replaces this call with an incoming one: the service adopts it. */
+  onReplaces(accept: (initCallback: (session: RTCSession) => void) => void): void;
 }
+
+/** JsSIP's accept() of a REFER: places the call to the Refer-To target. */
+export type ReferAccept = (initCallback: (session: RTCSession) => void, options: Record<string, unknown>) => void;
 
 let nextId = 0;
 
@@ -100,6 +107,12 @@ export class Call extends EventTarget {
     });
     s.on('unmuted', () => {
       this.#update({ muted: false });
+    });
+    s.on('refer', (event) => {
+      this.#options.onRefer(event.accept as ReferAccept);
+    });
+    s.on('replaces', (event) => {
+      this.#options.onReplaces(event.accept as (initCallback: (session: RTCSession) => void) => void);
     });
     s.on('ended', (event) => {
       this.#finish(event);

@@ -1,7 +1,7 @@
 import * as JsSIP from 'jssip';
 import type { IncomingRTCSessionEvent, OutgoingRTCSessionEvent, UA } from 'jssip/lib/UA.js';
 import { isExtension } from '../../internal/phone-number.ts';
-import { Call, type DtmfTransport } from './call.ts';
+import { Call, type CallOptions, type DtmfTransport, type ReferAccept } from './call.ts';
 import { CallDirection } from './call-state.ts';
 import { explainRegisterFailure, messageFor } from './failure.ts';
 import {
@@ -47,6 +47,8 @@ export class SipService extends EventTarget {
   #everRegistered = false;
   readonly #retry = new RetrySchedule();
   readonly #options: SipServiceOptions;
+  /** The incoming session an accepted Replaces is about to bring. */
+  #replacing: unknown = null;
   #pendingLogin: { resolve: () => void; reject: (error: LoginError) => void } | null = null;
 
   constructor(options: SipServiceOptions) {
@@ -188,6 +190,14 @@ export class SipService extends EventTarget {
 
   #handleNewSession(event: IncomingRTCSessionEvent | OutgoingRTCSessionEvent): void {
     if ((event.originator as string) !== 'remote') return;
+    if (event.session === this.#replacing) {
+      // Attended transfer: this INVITE replaces a call we are in; take it without ringing.
+      this.#replacing = null;
+      void this.#adoptIncoming(event as IncomingRTCSessionEvent).then((call) => {
+        call.answer();
+      });
+      return;
+    }
     if (this.#calls.length > 0) {
       // One call at a time for an agent: a second caller hears busy instead of a crash or a silent ring.
       event.session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
@@ -196,13 +206,14 @@ export class SipService extends EventTarget {
     void this.#adoptIncoming(event as IncomingRTCSessionEvent);
   }
 
-  async #adoptIncoming(event: IncomingRTCSessionEvent): Promise<void> {
+  async #adoptIncoming(event: IncomingRTCSessionEvent): Promise<Call> {
     const stream = await this.#options.media.getMicrophone().catch(() => null);
     const call = this.#track(new Call(event.session, this.#callOptions(CallDirection.Incoming, stream)));
     this.dispatchEvent(new CustomEvent<Call>('incoming', { detail: call }));
+    return call;
   }
 
-  #callOptions(direction: CallDirection, localStream: MediaStream | null) {
+  #callOptions(direction: CallDirection, localStream: MediaStream | null): CallOptions {
     return {
       direction,
       localStream,
@@ -211,7 +222,24 @@ export class SipService extends EventTarget {
       onRemoteStream: (remote: MediaStream) => {
         this.#options.media.playRemote(remote);
       },
-    } as const;
+      onRefer: (accept) => void this.#followTransfer(accept),
+      onReplaces: (accept) => {
+        accept((session) => {
+          this.#replacing = session;
+        });
+      },
+    };
+  }
+
+  /** We were transferred: call the Refer-To target with a fresh microphone stream. */
+  async #followTransfer(accept: ReferAccept): Promise<void> {
+    const stream = await this.#options.media.getMicrophone();
+    accept(
+      (session) => {
+        this.#track(new Call(session, this.#callOptions(CallDirection.Outgoing, stream)));
+      },
+      { mediaStream: stream, pcConfig: { iceServers: [] } },
+    );
   }
 
   #track(call: Call): Call {
