@@ -85,6 +85,7 @@ export class PhoneController implements ReactiveController {
   async #createSip(endpoints: PhoneEndpoints): Promise<SipService> {
     const prefs = await this.storage.preferences();
     this.media.setMicrophone(prefs.microphoneId);
+    await this.media.setSpeaker(prefs.speakerId).catch(() => undefined);
     const sip = new SipService({
       wsUrl: endpoints.sipServer,
       realm: endpoints.realm,
@@ -167,6 +168,20 @@ export class PhoneController implements ReactiveController {
   /** Mute, hold, DTMF and transfers. */
   control(callId: string, control: CallControl): Promise<void> {
     return this.sip ? applyCallControl(this.sip, callId, control) : Promise.resolve();
+  }
+
+  /** Switches microphone or speaker, remembers it for this browser, and swaps the mic into live calls. */
+  async setDevice(kind: 'microphone' | 'speaker', deviceId: string | null): Promise<void> {
+    if (kind === 'speaker') {
+      await this.media.setSpeaker(deviceId);
+      await this.storage.savePreferences({ speakerId: deviceId });
+      return;
+    }
+    this.media.setMicrophone(deviceId);
+    await this.storage.savePreferences({ microphoneId: deviceId });
+    for (const call of this.sip?.calls ?? []) {
+      await call.replaceMicrophone(await this.media.getMicrophone());
+    }
   }
 
   #find(callId: string): Call | undefined {

@@ -1,5 +1,6 @@
 import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import type { EarshotCallEndedEvent } from '../../src/events/call-ended.ts';
+import { waitForResponse } from '../support/msw/incoming-call.ts';
 import { ringRegisteredSoftphone } from '../support/msw/sip-server.ts';
 import { useScenario } from '../support/msw/worker.ts';
 import { loggedInPhone, shadowText } from './helpers.ts';
@@ -46,5 +47,27 @@ describe('incoming calls', () => {
     expect((await ended).detail.outcome).to.equal('rejected');
     const history = await phone.phone.storage.calls();
     expect(history[0]?.number).to.equal('5559876');
+  });
+});
+
+describe('a second incoming call while busy', () => {
+  it('gets busy instead of interrupting the call in progress', async () => {
+    await useScenario('default');
+    const phone = await loggedInPhone();
+    await ringRegisteredSoftphone('5551111', 'First Caller');
+    await waitUntil(() => phone.shadowRoot?.querySelector('earshot-call-panel'), 'never rang', {
+      timeout: 5000,
+    });
+    button(phone.shadowRoot?.querySelector('earshot-call-panel'), 'Answer').click();
+    await waitUntil(
+      () => shadowText(phone.shadowRoot?.querySelector('earshot-call-panel')).includes('Hang up'),
+      'not answered',
+      { timeout: 5000 },
+    );
+    const busy = waitForResponse(486);
+    await ringRegisteredSoftphone('5552222', 'Second Caller');
+    expect(await busy).to.contain('486 Busy Here');
+    expect(phone.phone.sip?.calls.length).to.equal(1);
+    expect(shadowText(phone.shadowRoot?.querySelector('earshot-call-panel'))).not.to.contain('Second Caller');
   });
 });

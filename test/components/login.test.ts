@@ -70,3 +70,19 @@ describe('earshot-login', () => {
     expect(password?.type).to.equal('text');
   });
 });
+
+describe('registration resilience', () => {
+  it('retries by itself after a 500 on REGISTER, which JsSIP alone would not', async () => {
+    await useScenario('register-500-once');
+    const phone = await mountSoftphone();
+    await submitLogin(phone, '1001', 'correct horse battery staple');
+    const form = loginForm(phone);
+    await waitUntil(() => shadowText(form).includes('had a problem'), 'no server-error message', {
+      timeout: 5000,
+    });
+    expect(shadowText(form)).to.match(/Trying again in \d+ s/);
+    await waitUntil(() => phone.phone.sip?.registration.status === 'registered', 'never retried', {
+      timeout: 8000,
+    });
+  });
+});

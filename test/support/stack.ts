@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { buildApp } from '../../server/api/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { KamailioRegistrarClient } from '../../server/kamailio/registrar-client.ts';
-import { freeTcpPort, startKamailio, TEST_REALM, type HarnessOptions, type KamailioHarness } from './kamailio-harness.ts';
+import {
+  freeTcpPort,
+  startKamailio,
+  TEST_REALM,
+  type HarnessOptions,
+  type KamailioHarness,
+} from './kamailio-harness.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -20,7 +26,9 @@ export interface TestStack {
 }
 
 /** Starts everything on free loopback ports; `dist/` must have been built (scripts/test.ts does). */
-export async function startStack(options: HarnessOptions & { extraOrigins?: string[] } = {}): Promise<TestStack> {
+export async function startStack(
+  options: HarnessOptions & { extraOrigins?: string[] } = {},
+): Promise<TestStack> {
   const dist = join(ROOT, 'dist');
   if (!existsSync(join(dist, 'index.html'))) throw new Error('Build the web app first: npx vite build');
   const port = await freeTcpPort();

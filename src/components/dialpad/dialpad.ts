@@ -98,11 +98,7 @@ export class EarshotDialpad extends LitElement {
       <div class="keys">
         ${KEYPAD.map(
           ({ key, letters }) =>
-            html`<button
-              type="button"
-              data-key=${key}
-              @click=${this.handleKeyClick}
-            >
+            html`<button type="button" data-key=${key} @click=${this.handleKeyClick}>
               ${key}<small aria-hidden="true">${letters || '\u00a0'}</small>
             </button>`,
         )}

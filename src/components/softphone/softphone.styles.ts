@@ -51,6 +51,13 @@ export const softphoneStyles = css`
     padding: 0.6rem 0.8rem;
     margin-block-end: 0.75rem;
   }
+  .devices {
+    margin-block-start: 1rem;
+  }
+  .devices summary {
+    cursor: pointer;
+    color: var(--_muted);
+  }
   earshot-call-panel {
     margin-block-end: 0.75rem;
   }

@@ -13,6 +13,7 @@ import { QualityController } from '../../controllers/quality-controller.ts';
 import { ServiceEventsController } from '../../controllers/service-events-controller.ts';
 import type { EarshotAnswerEvent } from '../../events/answer.ts';
 import type { EarshotCallControlEvent } from '../../events/call-control.ts';
+import type { EarshotDeviceChangeEvent } from '../../events/device-change.ts';
 import type { EarshotDialEvent } from '../../events/dial.ts';
 import type { EarshotHangupEvent } from '../../events/hangup.ts';
 import type { EarshotLoginEvent } from '../../events/login.ts';
@@ -21,6 +22,7 @@ import type { CallRecord } from '../../services/storage/schema.ts';
 import '../account-page/account-page.ts';
 import '../call-history/call-history.ts';
 import '../call-panel/call-panel.ts';
+import '../device-picker/device-picker.ts';
 import '../dialpad/dialpad.ts';
 import '../login/login.ts';
 import { baseStyles } from '../styles/base.styles.ts';
@@ -127,6 +129,10 @@ export class EarshotSoftphone extends LitElement {
     void runIntent(this, () => this.phone.control(event.callId, event.control));
   }
 
+  private handleDeviceChange(event: EarshotDeviceChangeEvent): void {
+    void runIntent(this, () => this.phone.setDevice(event.kind, event.deviceId));
+  }
+
   private async handleClearHistory(): Promise<void> {
     await this.phone.storage.clearCalls();
     await this.loadHistory();
@@ -155,32 +161,36 @@ export class EarshotSoftphone extends LitElement {
     const calls = this.phone.sip?.calls.map((c) => c.state) ?? [];
     const ringing = calls.some((c) => c.status === 'incoming');
     return html`${
-      ringing && this.phone.ringtone.blocked
-        ? html`<div class="sound" role="alert">
-            Your browser muted the ringtone.
-            <button @click=${() => void this.phone.ringtone.unlock()}>Enable sound</button>
-          </div>`
-        : nothing
-    }
-    ${
-      calls.length
-        ? html`<earshot-call-panel
-            .calls=${calls}
-            .quality=${this.#quality.mos}
-            ?recording=${this.phone.me?.extension.callRecording ?? false}
-            ?can-dial=${this.phone.canDial}
-          ></earshot-call-panel>`
-        : nothing
-    }
-    ${
-      this.phone.canDial
-        ? calls.length
-          ? nothing
-          : html`<earshot-dialpad last-number=${this.lastNumber}></earshot-dialpad>`
-        : html`<p class="notice">
-            ${this.phone.meError ?? 'Your extension takes incoming calls only: manual dialing is off.'}
-          </p>`
-    }`;
+        ringing && this.phone.ringtone.blocked
+          ? html`<div class="sound" role="alert">
+              Your browser muted the ringtone.
+              <button @click=${() => void this.phone.ringtone.unlock()}>Enable sound</button>
+            </div>`
+          : nothing
+      }
+      ${
+        calls.length
+          ? html`<earshot-call-panel
+              .calls=${calls}
+              .quality=${this.#quality.mos}
+              ?recording=${this.phone.me?.extension.callRecording ?? false}
+              ?can-dial=${this.phone.canDial}
+            ></earshot-call-panel>`
+          : nothing
+      }
+      ${
+        this.phone.canDial
+          ? calls.length
+            ? nothing
+            : html`<earshot-dialpad last-number=${this.lastNumber}></earshot-dialpad>`
+          : html`<p class="notice">
+              ${this.phone.meError ?? 'Your extension takes incoming calls only: manual dialing is off.'}
+            </p>`
+      }
+      <details class="devices">
+        <summary>Audio devices</summary>
+        <earshot-device-picker></earshot-device-picker>
+      </details>`;
   }
 
   private renderTabs() {
@@ -235,6 +245,7 @@ export class EarshotSoftphone extends LitElement {
       @earshot-hangup=${this.handleHangup}
       @earshot-call-control=${this.handleCallControl}
       @earshot-clear-history=${this.handleClearHistory}
+      @earshot-device-change=${this.handleDeviceChange}
     >
       ${this.renderContent()}
     </div>`;

@@ -22,7 +22,10 @@ export interface CallOptions {
 }
 
 /** JsSIP's accept() of a REFER: places the call to the Refer-To target. */
-export type ReferAccept = (initCallback: (session: RTCSession) => void, options: Record<string, unknown>) => void;
+export type ReferAccept = (
+  initCallback: (session: RTCSession) => void,
+  options: Record<string, unknown>,
+) => void;
 
 let nextId = 0;
 
@@ -35,12 +38,15 @@ export class Call extends EventTarget {
   readonly #session: RTCSession;
   readonly #options: CallOptions;
   readonly #ice: IceCutoff;
+  /** The microphone stream being sent; replaced when the agent switches devices. */
+  #localStream: MediaStream | null;
 
   constructor(session: RTCSession, options: CallOptions) {
     super();
     this.#session = session;
     this.#options = options;
     this.#ice = new IceCutoff(options.iceCutoffMs);
+    this.#localStream = options.localStream;
     const identity = session.remote_identity;
     this.#state = {
       status: options.direction === CallDirection.Incoming ? CallStatus.Incoming : CallStatus.Dialing,
@@ -69,6 +75,12 @@ export class Call extends EventTarget {
   /** The underlying session, for attended transfer between two calls of this service. */
   get session(): RTCSession {
     return this.#session;
+  }
+
+  #stopLocal(): void {
+    this.#localStream?.getTracks().forEach((track) => {
+      track.stop();
+    });
   }
 
   // JsSIP's types promise a connection, but an incoming session has none until it is answered.
@@ -132,9 +144,7 @@ export class Call extends EventTarget {
   #finish(event: { cause: string; originator: string; message?: unknown }): void {
     if (this.#state.status === CallStatus.Ended) return;
     this.#ice.dispose();
-    this.#options.localStream?.getTracks().forEach((track) => {
-      track.stop();
-    });
+    this.#stopLocal();
     const response = event.message as { status_code?: number; reason_phrase?: string } | undefined;
     const outcome = classifyEnd({
       cause: event.cause,
@@ -156,7 +166,7 @@ export class Call extends EventTarget {
   /** Answers an incoming call with the given microphone stream. */
   answer(): void {
     this.#session.answer({
-      mediaStream: this.#options.localStream ?? undefined,
+      mediaStream: this.#localStream ?? undefined,
       mediaConstraints: { audio: true, video: false },
     });
   }
@@ -203,12 +213,22 @@ export class Call extends EventTarget {
     this.#session.refer(consultation.session.remote_identity.uri, { replaces: consultation.session });
   }
 
-  /** Swaps the microphone mid-call without renegotiation. */
-  async replaceMicrophone(track: MediaStreamTrack): Promise<void> {
+  /** Swaps the microphone mid-call without renegotiation; the old device is released. */
+  async replaceMicrophone(stream: MediaStream): Promise<void> {
+    const track = stream.getAudioTracks()[0];
     const sender = this.#peer()
       ?.getSenders()
       .find((s) => s.track?.kind === 'audio');
-    await sender?.replaceTrack(track);
+    if (!track || !sender) {
+      stream.getTracks().forEach((t) => {
+        t.stop();
+      });
+      return;
+    }
+    track.enabled = !this.#state.muted;
+    await sender.replaceTrack(track);
+    this.#stopLocal();
+    this.#localStream = stream;
   }
 
   /** Live quality: the E-model MOS from getStats, or null before media flows. */

@@ -36,31 +36,47 @@ export class StorageService {
     return this.#db;
   }
 
+  /** Runs `work` on the open database; once more on a fresh connection if this one was closing. */
+  async #use<T>(work: (db: IDBPDatabase<EarshotDb>) => Promise<T>): Promise<T> {
+    try {
+      return await work(await this.#open());
+    } catch (error) {
+      if (!(error instanceof DOMException && error.name === 'InvalidStateError')) throw error;
+      this.#db = null;
+      return work(await this.#open());
+    }
+  }
+
   /** The stored preferences, created (with a fresh instance id) on first use. */
-  async preferences(): Promise<Preferences> {
-    const db = await this.#open();
-    const stored = await db.get('preferences', PREFERENCES_KEY);
-    if (stored) return stored;
-    const fresh: Preferences = {
-      extension: null,
-      instanceId: newInstanceId(),
-      microphoneId: null,
-      speakerId: null,
-    };
-    await db.put('preferences', fresh, PREFERENCES_KEY);
-    return fresh;
+  preferences(): Promise<Preferences> {
+    return this.#use(async (db) => {
+      const stored = await db.get('preferences', PREFERENCES_KEY);
+      if (stored) return stored;
+      const fresh: Preferences = {
+        extension: null,
+        instanceId: newInstanceId(),
+        microphoneId: null,
+        speakerId: null,
+      };
+      await db.put('preferences', fresh, PREFERENCES_KEY);
+      return fresh;
+    });
   }
 
   /** Merges `patch` into the stored preferences. */
   async savePreferences(patch: Partial<Omit<Preferences, 'instanceId'>>): Promise<Preferences> {
     const next = { ...(await this.preferences()), ...patch };
-    await (await this.#open()).put('preferences', next, PREFERENCES_KEY);
+    await this.#use((db) => db.put('preferences', next, PREFERENCES_KEY));
     return next;
   }
 
   /** Adds a call and drops the oldest beyond HISTORY_LIMIT, in one transaction. */
-  async addCall(record: CallRecord): Promise<void> {
-    const tx = (await this.#open()).transaction('calls', 'readwrite');
+  addCall(record: CallRecord): Promise<void> {
+    return this.#use((db) => StorageService.#insertCapped(db, record));
+  }
+
+  static async #insertCapped(db: IDBPDatabase<EarshotDb>, record: CallRecord): Promise<void> {
+    const tx = db.transaction('calls', 'readwrite');
     await tx.store.put(record);
     const excess = (await tx.store.count()) - HISTORY_LIMIT;
     let cursor = excess > 0 ? await tx.store.index('startedAt').openCursor() : null;
@@ -72,20 +88,21 @@ export class StorageService {
   }
 
   /** The call history, newest first. */
-  async calls(limit = HISTORY_LIMIT): Promise<CallRecord[]> {
-    const db = await this.#open();
-    const records: CallRecord[] = [];
-    let cursor = await db.transaction('calls').store.index('startedAt').openCursor(null, 'prev');
-    while (cursor && records.length < limit) {
-      records.push(cursor.value);
-      cursor = await cursor.continue();
-    }
-    return records;
+  calls(limit = HISTORY_LIMIT): Promise<CallRecord[]> {
+    return this.#use(async (db) => {
+      const records: CallRecord[] = [];
+      let cursor = await db.transaction('calls').store.index('startedAt').openCursor(null, 'prev');
+      while (cursor && records.length < limit) {
+        records.push(cursor.value);
+        cursor = await cursor.continue();
+      }
+      return records;
+    });
   }
 
   /** Deletes the whole call history. */
   async clearCalls(): Promise<void> {
-    await (await this.#open()).clear('calls');
+    await this.#use((db) => db.clear('calls'));
   }
 
   /** Closes the database (tests, page teardown). */

@@ -40,8 +40,21 @@ export async function ringSoftphone(callee: Callee, from: string, displayName: s
   callee.send(invite(callee, from, displayName, callId, peer.localDescription?.sdp ?? ''));
 }
 
+const responseWaiters: { status: number; resolve: (text: string) => void }[] = [];
+
+/** Resolves with the next response of this status the softphone sends (e.g. 486 to a second call). */
+export function waitForResponse(status: number): Promise<string> {
+  return new Promise((resolve) => responseWaiters.push({ status, resolve }));
+}
+
+function notifyWaiters(text: string): void {
+  const index = responseWaiters.findIndex((w) => text.startsWith(`SIP/2.0 ${w.status} `));
+  if (index >= 0) responseWaiters.splice(index, 1)[0]?.resolve(text);
+}
+
 /** Feeds the softphone's responses to the incoming INVITE; ACKs a 200 and applies its SDP answer. */
 export async function handleCalleeResponse(text: string, callee: Callee): Promise<void> {
+  notifyWaiters(text);
   const call = pending;
   if (!call || !text.includes(`Call-ID: ${call.callId}`) || !text.startsWith('SIP/2.0 200')) return;
   const [head = '', body = ''] = text.split('\r\n\r\n', 2);

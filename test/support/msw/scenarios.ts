@@ -15,7 +15,8 @@ export type ScenarioName =
   | 'too-many-attempts'
   | 'server-down'
   | 'busy-callee'
-  | 'dialing-refused';
+  | 'dialing-refused'
+  | 'register-500-once';
 
 const OK_SIP: SipBehaviour = {
   register: { status: 200, reason: 'OK' },
@@ -31,6 +32,7 @@ const SIP: Record<ScenarioName, SipBehaviour> = {
   'server-down': { ...OK_SIP, refuseConnections: true },
   'busy-callee': { ...OK_SIP, invite: { status: 486, reason: 'Busy Here' } },
   'dialing-refused': { ...OK_SIP, invite: { status: 403, reason: 'Manual dialing not allowed' } },
+  'register-500-once': { ...OK_SIP, serverErrorsFirst: 1 },
 };
 
 /** The /me answer of a scenario. */
@@ -88,5 +90,6 @@ function restHandlers(scenario: ScenarioName): RequestHandler[] {
 
 /** Every handler of a named scenario: REST for the account service and the fake SIP server. */
 export function scenario(name: ScenarioName): (RequestHandler | WebSocketHandler)[] {
-  return [...restHandlers(name), sipServer(SIP[name])];
+  // A copy: behaviours with counters must start afresh in every test.
+  return [...restHandlers(name), sipServer({ ...SIP[name] })];
 }

@@ -10,6 +10,8 @@ export interface SipBehaviour {
   invite: { status: number; reason: string };
   /** Close every connection at once (server unreachable). */
   refuseConnections?: boolean;
+  /** Answer this many authenticated REGISTERs with 500 before the normal answer (JsSIP does not retry). */
+  serverErrorsFirst?: number;
 }
 
 const CHALLENGE = 'Digest realm="earshot.test", nonce="abc123", algorithm=MD5, qop="auth"';
@@ -36,7 +38,11 @@ async function reply(
         send(response(request, 401, 'Unauthorized', { 'WWW-Authenticate': CHALLENGE }));
         return;
       }
-      const { status, reason } = behaviour.register;
+      const failing = (behaviour.serverErrorsFirst ?? 0) > 0;
+      if (failing) behaviour.serverErrorsFirst = (behaviour.serverErrorsFirst ?? 0) - 1;
+      const { status, reason } = failing
+        ? { status: 500, reason: 'Server Internal Error' }
+        : behaviour.register;
       // A registrar echoes the binding it stored; JsSIP ignores a 200 without its own Contact.
       const binding = { Contact: `${header(request, 'contact')};expires=300` };
       send(response(request, status, reason, status === 200 ? binding : {}));
