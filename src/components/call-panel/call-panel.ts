@@ -150,7 +150,9 @@ export class EarshotCallPanel extends LitElement {
       </header>
       ${call.remoteName ? html`<span>${call.remote}</span>` : nothing}
       <span class="status" role="status">${statusText(call, this.now)}</span>
-      ${this.renderQuality(call)} ${call.status === 'incoming' ? this.renderIncoming(call) : nothing}
+      ${this.renderQuality(call)}
+      ${call.status === 'active' && call.message ? html`<p class="error" role="alert">${call.message}</p>` : nothing}
+      ${call.status === 'incoming' ? this.renderIncoming(call) : nothing}
       ${call.status === 'active' ? this.renderActive(call) : nothing}
       ${ringingOut ? html`<button class="danger" @click=${() => this.dispatchEvent(new EarshotHangupEvent(call.id))}>Cancel</button>` : nothing}
     </section>`;

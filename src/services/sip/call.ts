@@ -203,14 +203,32 @@ export class Call extends EventTarget {
     this.#session.sendDTMF(tones, options);
   }
 
-  /** Blind transfer: REFER the other party to `target`. */
+  /** Blind transfer: REFER the other party to `target`; we leave the call once it is accepted. */
   transfer(target: string): void {
-    this.#session.refer(target);
+    this.#session.refer(target, { eventHandlers: this.#referHandlers() });
   }
 
   /** Attended transfer: REFER this call's party to the party of `consultation`, replacing it. */
   transferTo(consultation: Call): void {
-    this.#session.refer(consultation.session.remote_identity.uri, { replaces: consultation.session });
+    this.#session.refer(consultation.session.remote_identity.uri, {
+      replaces: consultation.session,
+      eventHandlers: this.#referHandlers(),
+    });
+  }
+
+  // The transferee reports progress with NOTIFY: a 2xx means the new call is up, so the transferor hangs up.
+  #referHandlers() {
+    return {
+      accepted: () => {
+        this.hangup();
+      },
+      failed: () => {
+        this.#update({ message: 'The transfer did not go through; you are still in the call.' });
+      },
+      requestFailed: () => {
+        this.#update({ message: 'The other side refused the transfer; you are still in the call.' });
+      },
+    };
   }
 
   /** Swaps the microphone mid-call without renegotiation; the old device is released. */
