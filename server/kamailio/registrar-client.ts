@@ -34,6 +34,11 @@ function epochToIso(value: string | number | null): string | null {
     : new Date(seconds * 1000).toISOString();
 }
 
+/** Kamailio's received URI says `ws` for secure WebSockets too; the listening socket tells them apart. */
+function transportOf(transport: string, socket: string | undefined): string {
+  return transport === 'ws' && socket?.startsWith('tls:') ? 'wss' : transport;
+}
+
 /** Turns one usrloc contact into a Registration; the client address comes from Received (NAT-safe) or the Contact. */
 export function toRegistration(
   node: string,
@@ -51,7 +56,7 @@ export function toRegistration(
     expiresAt: new Date(now + (Number.isFinite(expires) ? expires : 0) * 1000).toISOString(),
     clientIp: address?.host ?? '',
     clientPort: address?.port ?? 0,
-    transport: address?.transport ?? 'udp',
+    transport: transportOf(address?.transport ?? 'udp', contact.Socket),
     userAgent: notSet(contact['User-Agent']) ? '' : (contact['User-Agent'] ?? ''),
     instance: notSet(contact.Instance) ? null : (contact.Instance ?? null),
   };

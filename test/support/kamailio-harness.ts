@@ -36,6 +36,8 @@ export interface HarnessOptions {
   nodeName?: string;
   /** Origins allowed on the WebSocket (default: ALLOWED_ORIGIN). */
   allowedOrigins?: string[];
+  /** PEM certificate and key: adds a WSS listener on a free port. */
+  tls?: { cert: string; key: string };
 }
 
 /** A TCP port free on 127.0.0.1 right now. */
@@ -85,7 +87,7 @@ async function freePorts(count: number): Promise<number[]> {
 export async function startKamailio(options: HarnessOptions = {}): Promise<KamailioHarness> {
   const database = await createTestDatabase(options.engine ?? 'sqlite');
   const dataDir = mkdtempSync(join(tmpdir(), 'earshot-kamailio-'));
-  const [sipPort = 0, wsPort = 0, rpcPort = 0] = await freePorts(3);
+  const [sipPort = 0, wsPort = 0, rpcPort = 0, wssPort = 0] = await freePorts(4);
   const nodeName = options.nodeName ?? 'test-node';
   const settings: Omit<KamailioSettings, 'runDir'> = {
     realm: TEST_REALM,
@@ -94,7 +96,7 @@ export async function startKamailio(options: HarnessOptions = {}): Promise<Kamai
     sipListen: '127.0.0.1',
     sipPort,
     wsPort,
-    wss: null,
+    wss: options.tls ? { port: wssPort, ...options.tls } : null,
     rpcPort,
     allowedOrigins: options.allowedOrigins ?? [ALLOWED_ORIGIN],
     limits: { ...DEFAULT_LIMITS, pikeDensity: 1000, ...options.limits },

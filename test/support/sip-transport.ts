@@ -89,9 +89,9 @@ export class WsTransport implements SipTransport {
     });
   }
 
-  /** Opens `url` with the given Origin; rejects with HandshakeRefused on a non-101 answer. */
-  static open(url: string, origin: string): Promise<WsTransport> {
-    const socket = new WebSocket(url, 'sip', { origin });
+  /** Opens `url` with the given Origin; rejects with HandshakeRefused on a non-101 answer. `ca` trusts a test CA for wss. */
+  static open(url: string, origin: string, ca?: string): Promise<WsTransport> {
+    const socket = new WebSocket(url, 'sip', { origin, ...(ca ? { ca } : {}) });
     return new Promise((resolve, reject) => {
       socket.once('open', () => {
         resolve(new WsTransport(socket));
