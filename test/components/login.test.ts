@@ -86,3 +86,44 @@ describe('registration resilience', () => {
     });
   });
 });
+
+describe('browser conditions', () => {
+  it('explains how to allow a blocked microphone', async () => {
+    await useScenario('default');
+    const phone = await mountSoftphone();
+    phone.phone.media.getMicrophone = () =>
+      Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    await submitLogin(phone, '1001', 'correct horse battery staple');
+    const form = loginForm(phone);
+    await waitUntil(() => shadowText(form).includes('may not use your microphone'), 'no microphone message', {
+      timeout: 5000,
+    });
+    expect(shadowText(form)).to.contain('allow the microphone');
+    await expect(form).to.be.accessible();
+  });
+
+  it('says when no microphone is connected', async () => {
+    await useScenario('default');
+    const phone = await mountSoftphone();
+    phone.phone.media.getMicrophone = () =>
+      Promise.reject(new DOMException('Requested device not found', 'NotFoundError'));
+    await submitLogin(phone, '1001', 'correct horse battery staple');
+    await waitUntil(() => shadowText(loginForm(phone)).includes('No microphone was found'), 'no message', {
+      timeout: 5000,
+    });
+  });
+
+  it('refuses to start outside a secure context, saying why', async () => {
+    await useScenario('default');
+    const phone = await mountSoftphone();
+    Object.defineProperty(window, 'isSecureContext', { value: false, configurable: true });
+    try {
+      await submitLogin(phone, '1001', 'correct horse battery staple');
+      await waitUntil(() => shadowText(loginForm(phone)).includes('https://'), 'no secure-context message', {
+        timeout: 5000,
+      });
+    } finally {
+      Object.defineProperty(window, 'isSecureContext', { value: true, configurable: true });
+    }
+  });
+});

@@ -70,14 +70,15 @@ function udpPortFree(port: number): Promise<boolean> {
 }
 
 /** A port free on both TCP and UDP (SIP listens on both). */
-async function freeSipPort(): Promise<number> {
+export async function freeSipPort(): Promise<number> {
   for (;;) {
     const port = await freeTcpPort();
     if (await udpPortFree(port)) return port;
   }
 }
 
-async function freePorts(count: number): Promise<number[]> {
+/** `count` distinct ports, each free on both TCP and UDP. */
+export async function freePorts(count: number): Promise<number[]> {
   const ports = new Set<number>();
   while (ports.size < count) ports.add(await freeSipPort());
   return [...ports];

@@ -94,8 +94,22 @@ export class SipService extends EventTarget {
 
   /** Registers `extension`; resolves once registered, rejects with a LoginError the agent can act on. */
   async login(extension: string, password: string): Promise<void> {
-    if (!isExtension(extension)) throw new LoginError(FailureReason.InvalidExtension);
-    await this.#checkMicrophone();
+    try {
+      if (!isExtension(extension)) throw new LoginError(FailureReason.InvalidExtension);
+      await this.#checkMicrophone();
+    } catch (error) {
+      // Shown on the login form like any other refusal.
+      if (error instanceof LoginError) {
+        this.#registration = {
+          status: RegistrationStatus.Failed,
+          extension,
+          reason: error.reason,
+          message: error.message,
+        };
+        this.dispatchEvent(new Event('registration'));
+      }
+      throw error;
+    }
     this.#stopUa();
     this.#registration = { status: RegistrationStatus.Connecting, extension };
     this.dispatchEvent(new Event('registration'));
