@@ -36,6 +36,11 @@ function openSqlite(path: string): Db {
 
 function openPostgres(url: string): Db {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client PostgreSQL drops (restart, admin kill) emits 'error'; unhandled it would crash the
+  // process. The pool discards that client and the next query opens a new one.
+  pool.on('error', (error) => {
+    console.error(`[earshot] PostgreSQL connection lost: ${error.message}`);
+  });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     kysely,

@@ -6,7 +6,7 @@ import type { Me } from '../services/account-api/types.ts';
 import { MediaService } from '../services/media/media-service.ts';
 import { Ringtone } from '../services/media/ringtone.ts';
 import { CallNotifier } from '../services/notifications.ts';
-import type { Call } from '../services/sip/call.ts';
+import type { Call, DtmfTransport } from '../services/sip/call.ts';
 import { SipService } from '../services/sip/sip-service.ts';
 import { DEFAULT_REGISTER_EXPIRES } from '../services/sip/ua-config.ts';
 import { StorageService } from '../services/storage/storage-service.ts';
@@ -18,6 +18,8 @@ export interface PhoneEndpoints {
   sipServer: string;
   apiUrl: string;
   realm: string;
+  /** How DTMF digits travel: in the audio (RFC 4733/2833, what IVRs expect) or as SIP INFO. */
+  dtmfTransport?: DtmfTransport;
 }
 
 export const USER_AGENT = 'Earshot/0.1 (JsSIP)';
@@ -93,6 +95,7 @@ export class PhoneController implements ReactiveController {
       userAgent: USER_AGENT,
       registerExpires: DEFAULT_REGISTER_EXPIRES,
       media: this.media,
+      dtmfTransport: endpoints.dtmfTransport ?? 'RFC2833',
     });
     sip.addEventListener('incoming', (event) => {
       this.#handleIncoming((event as CustomEvent<Call>).detail);

@@ -47,6 +47,8 @@ export class EarshotSoftphone extends LitElement {
   @property({ attribute: 'api-url' }) apiUrl = '';
   /** SIP realm; discovered with the SIP server when empty. */
   @property() realm = '';
+  /** DTMF transport: `rfc2833` (in the audio, default) or `info` (SIP INFO). */
+  @property({ attribute: 'dtmf-transport' }) dtmfTransport: 'rfc2833' | 'info' = 'rfc2833';
   /** Extension number to pre-fill on the login form. */
   @property() extension = '';
 
@@ -59,6 +61,7 @@ export class EarshotSoftphone extends LitElement {
     sipServer: this.sipServer,
     apiUrl: this.apiUrl,
     realm: this.realm,
+    dtmfTransport: this.dtmfTransport === 'info' ? 'INFO' : 'RFC2833',
   }));
   readonly #quality = new QualityController(this, () => this.phone.sip);
   readonly #providers = {

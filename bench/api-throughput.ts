@@ -1,0 +1,247 @@
+// `npm run bench -- api-throughput`: login and /me throughput and latency of the account service
+// over real loopback HTTP, with 10,000 extensions, on SQLite and PostgreSQL in the same run.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../server/api/app.ts';
+import type { ThrottleLimits } from '../server/api/throttle.ts';
+import { loadConfig, type Config } from '../server/config.ts';
+import type { Engine } from '../server/db/connect.ts';
+import { SecretBox } from '../server/security/secret-box.ts';
+import { createTestDatabase, ENGINES, type TestDatabase } from '../test/support/databases.ts';
+import { RegistrarDouble } from '../test/support/registrar-double.ts';
+import { runLoad, throughput, type LoadRequest, type LoadResult } from './lib/http-load.ts';
+import { metric, percentile, writeResult, type Metric } from './lib/report.ts';
+import { seedExtensions, seedSessions } from './lib/seed.ts';
+
+const NAME = 'api-throughput';
+const EXTENSIONS = 10_000;
+/** Agents holding a /me token. */
+const AGENTS_WITH_TOKENS = 2_000;
+const CONCURRENCY = 10;
+/** Each round runs every engine once per endpoint; rounds interleave the engines against drift. */
+const ROUNDS = 3;
+const ROUND_MS = 1_500;
+const WARMUP_MS = 2_000;
+/** Hard cap per run on top of the duration bound. */
+const MAX_REQUESTS_PER_RUN = 20_000;
+const REALM = 'bench.earshot.test';
+
+/** High limits so that a benchmark's many logins from one loopback IP are never throttled. */
+const NO_THROTTLE: ThrottleLimits = {
+  extension: { freeFailures: 1_000_000, baseBlockSeconds: 1, maxBlockSeconds: 1, windowSeconds: 1 },
+  ip: { freeFailures: 1_000_000, baseBlockSeconds: 1, maxBlockSeconds: 1, windowSeconds: 1 },
+};
+
+type Endpoint = 'login' | 'me';
+
+/** One engine's running service and the requests that exercise it. */
+interface Target {
+  engine: Engine;
+  database: TestDatabase;
+  app: FastifyInstance;
+  origin: string;
+  requests: Record<Endpoint, LoadRequest[]>;
+  results: Record<Endpoint, LoadResult[]>;
+}
+
+/** Discards log lines (pino still formats them, as in production) so the console stays readable. */
+const sink = (): Writable =>
+  new Writable({
+    write(_chunk, _encoding, done) {
+      done();
+    },
+  });
+
+function loginRequests(extensions: { number: string; password: string }[]): LoadRequest[] {
+  return extensions.map(({ number, password }) => ({
+    method: 'POST',
+    path: '/api/v1/sessions',
+    body: JSON.stringify({ extension: number, password }),
+  }));
+}
+
+function meRequests(tokens: string[]): LoadRequest[] {
+  return tokens.map((token) => ({
+    method: 'GET',
+    path: '/api/v1/me',
+    headers: { authorization: `Bearer ${token}` },
+  }));
+}
+
+async function startTarget(engine: Engine, config: Config, box: SecretBox): Promise<Target> {
+  const database = await createTestDatabase(engine);
+  try {
+    const db = database.db.kysely;
+    const t0 = performance.now();
+    const extensions = await seedExtensions(db, { realm: config.realm, box }, EXTENSIONS);
+    const numbers = extensions.slice(0, AGENTS_WITH_TOKENS).map((e) => e.number);
+    const tokens = await seedSessions(db, numbers, config.sessionTtlMs);
+    console.log(`${engine}: seeded ${EXTENSIONS} extensions in ${Math.round(performance.now() - t0)} ms`);
+    const registrar = new RegistrarDouble();
+    const app = await buildApp({
+      config,
+      db: database.db,
+      registrar,
+      box,
+      throttle: NO_THROTTLE,
+      logStream: sink(),
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as AddressInfo;
+    return {
+      engine,
+      database,
+      app,
+      origin: `http://127.0.0.1:${port}`,
+      requests: { login: loginRequests(extensions), me: meRequests(tokens) },
+      results: { login: [], me: [] },
+    };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
+
+async function stopTarget(target: Target): Promise<void> {
+  await target.app.close();
+  await target.database.drop();
+}
+
+async function measure(target: Target, endpoint: Endpoint, durationMs: number, offset: number) {
+  return runLoad({
+    origin: target.origin,
+    requests: target.requests[endpoint],
+    offset,
+    concurrency: CONCURRENCY,
+    durationMs,
+    maxRequests: MAX_REQUESTS_PER_RUN,
+    expectStatus: endpoint === 'login' ? 201 : 200,
+  });
+}
+
+/** Warm-up runs (not recorded), then ROUNDS rounds alternating the engines per endpoint. */
+async function exercise(targets: Target[]): Promise<void> {
+  let offset = 0;
+  for (const endpoint of ['login', 'me'] as const) {
+    for (const target of targets) await measure(target, endpoint, WARMUP_MS, offset);
+  }
+  for (let round = 0; round < ROUNDS; round += 1) {
+    offset += 3_000;
+    for (const endpoint of ['login', 'me'] as const) {
+      for (const target of targets) {
+        const result = await measure(target, endpoint, ROUND_MS, offset);
+        target.results[endpoint].push(result);
+        const rate = Math.round(throughput(result));
+        console.log(
+          `round ${round + 1} ${target.engine} ${endpoint}: ${rate} req/s, ${result.failures} failures`,
+        );
+      }
+    }
+  }
+}
+
+/** Merges the rounds of one engine and endpoint into latencies, a rate and a failure count. */
+function combine(results: LoadResult[]) {
+  const latencies = results.flatMap((r) => r.latenciesMs);
+  const elapsed = results.reduce((sum, r) => sum + r.elapsedMs, 0);
+  const failures = results.reduce((sum, r) => sum + r.failures, 0);
+  const examples = results.flatMap((r) => r.failureExamples).slice(0, 5);
+  return { latencies, rate: elapsed > 0 ? (latencies.length * 1000) / elapsed : 0, failures, examples };
+}
+
+const GOALS: Record<Endpoint, { p50: string; p95: string; rate: string }> = {
+  login: { p50: 'earshot < 20', p95: 'earshot < 50', rate: 'earshot >= 300' },
+  me: { p50: 'earshot < 20', p95: 'earshot < 50', rate: 'earshot >= 500' },
+};
+
+function metricsFor(target: Target, endpoint: Endpoint): Metric[] {
+  const { latencies, rate } = combine(target.results[endpoint]);
+  const samples = latencies.length;
+  const tag = `(${target.engine})`;
+  const goals = GOALS[endpoint];
+  return [
+    metric({
+      metric: `${endpoint} p50 ms ${tag}`,
+      unit: 'ms',
+      earshot: percentile(latencies, 50),
+      goal: goals.p50,
+      samples,
+    }),
+    metric({
+      metric: `${endpoint} p95 ms ${tag}`,
+      unit: 'ms',
+      earshot: percentile(latencies, 95),
+      goal: goals.p95,
+      samples,
+    }),
+    metric({ metric: `${endpoint} req/s ${tag}`, unit: 'req/s', earshot: rate, goal: goals.rate, samples }),
+  ];
+}
+
+function failureSummary(targets: Target[]): Record<string, { failures: number; examples: string[] }> {
+  const summary: Record<string, { failures: number; examples: string[] }> = {};
+  for (const target of targets) {
+    for (const endpoint of ['login', 'me'] as const) {
+      const { failures, examples } = combine(target.results[endpoint]);
+      summary[`${endpoint} (${target.engine})`] = { failures, examples };
+    }
+  }
+  return summary;
+}
+
+function benchConfig(dataDir: string): Config {
+  return loadConfig({
+    EARSHOT_DATA_DIR: dataDir,
+    EARSHOT_SECRET_KEY: randomBytes(32).toString('hex'),
+    EARSHOT_SIP_REALM: REALM,
+    EARSHOT_LOG_LEVEL: 'info',
+    EARSHOT_ALLOWED_ORIGINS: 'http://127.0.0.1:5173',
+  });
+}
+
+function report(targets: Target[]): void {
+  const metrics = targets.flatMap((t) => [...metricsFor(t, 'login'), ...metricsFor(t, 'me')]);
+  if (metrics.some((m) => m.samples === 0 || Number.isNaN(m.earshot)))
+    throw new Error('A run produced no successful requests; see the failures above.');
+  writeResult(NAME, metrics, {
+    setup: {
+      extensions: EXTENSIONS,
+      agentsWithTokens: AGENTS_WITH_TOKENS,
+      concurrency: CONCURRENCY,
+      rounds: ROUNDS,
+      roundMs: ROUND_MS,
+      warmupMs: WARMUP_MS,
+    },
+    failures: failureSummary(targets),
+    notes: [
+      'No baseline exists: goals are absolute. Engines are interleaved round by round in the same run.',
+      'Real HTTP over loopback (app.listen on 127.0.0.1), closed-loop keep-alive client in a child process (2 cores shared by client, server and PostgreSQL).',
+      'Registrar: RegistrarDouble with no registrations (answers like Kamailio up, no JSON-RPC round trip): the figures measure the account service and its database.',
+      'Login throttling configured with very high limits via buildApp({throttle}); the throttle queries still run on every login.',
+      'Every login computes HA1, checks the throttle, writes a session and an audit row. Logins cycle through all 10,000 extensions.',
+      'Request logging at info level into a discarding stream (formatting cost kept, no I/O).',
+    ],
+  });
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'earshot-bench-'));
+  const config = benchConfig(dataDir);
+  const box = SecretBox.fromConfig(config.secretKey, dataDir);
+  const targets: Target[] = [];
+  try {
+    for (const engine of ENGINES) targets.push(await startTarget(engine, config, box));
+    await exercise(targets);
+    report(targets);
+  } finally {
+    for (const target of targets) await stopTarget(target);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
