@@ -80,6 +80,8 @@ async function main(): Promise<void> {
     await kamailio.stop();
     await core.db.close();
     say('Stopped.');
+    // Idle keep-alive sockets (JSON-RPC fetches) would hold the process a few seconds longer.
+    process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
