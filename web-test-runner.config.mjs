@@ -6,6 +6,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { summaryReporter } from './test/support/wtr/summary-reporter.mjs';
 import { jssipBundlePlugin, mswWorkerPlugin } from './test/support/wtr/plugins.mjs';
 import { defaultReporter } from '@web/test-runner';
+import { CHROMIUM, CHROMIUM_ARGS } from './test/support/chromium-flags.mjs';
 
 export default {
   files: ['test/components/**/*.test.ts'],
@@ -16,20 +17,8 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: '/usr/bin/chromium',
-        args: [
-          '--no-sandbox',
-          '--headless',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--disable-dev-shm-usage',
-          '--use-fake-ui-for-media-stream',
-          '--use-fake-device-for-media-stream',
-        ],
+        executablePath: CHROMIUM,
+        args: ['--headless', ...CHROMIUM_ARGS],
       },
     }),
   ],

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../test/support/chromium-flags.mjs';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -11,17 +12,6 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.json': 'application/json',
 };
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 /** What loading a built page in Chromium showed. */
 export interface SmokeResult {
@@ -57,16 +47,12 @@ function serveStatic(root: string): Promise<Server> {
 }
 
 /** Opens the built `index.html` of `root` in headless Chromium and checks that `tag` got defined. */
-export async function smokeTest(
-  root: string,
-  tag: string,
-  chromiumPath = '/usr/bin/chromium',
-): Promise<SmokeResult> {
+export async function smokeTest(root: string, tag: string, chromiumPath = CHROMIUM): Promise<SmokeResult> {
   const server = await serveStatic(root);
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS],
   });
   try {
     const page = await browser.newPage();

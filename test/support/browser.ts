@@ -1,25 +1,16 @@
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium-flags.mjs';
 
-/** Debian's Chromium; never a downloaded browser. */
-export const CHROMIUM = process.env.EARSHOT_CHROMIUM ?? '/usr/bin/chromium';
+export { CHROMIUM, CHROMIUM_ARGS };
 
-/** Flags for headless Chromium as root with fake media and WebRTC on loopback (FACTS.md). */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
+/** The shared flags plus WebRTC between pages on loopback and sound without a click (FACTS.md). */
+const E2E_ARGS = [
+  ...CHROMIUM_ARGS,
   '--allow-loopback-in-peer-connection',
   '--autoplay-policy=no-user-gesture-required',
 ];
 
 /** Launches headless Chromium for an end-to-end test. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: E2E_ARGS });
 }
