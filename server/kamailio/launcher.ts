@@ -37,8 +37,13 @@ function forwardLines(stream: NodeJS.ReadableStream | null, onLine: (line: strin
   });
 }
 
+/** Kamailio in the foreground (-DD, logging to stderr) with its pid file and work files in `runDir`. */
+export function foregroundArgs(configPath: string, runDir: string): string[] {
+  return ['-DD', '-E', '-f', configPath, '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir];
+}
+
 /** True while any process of the group led by `pid` exists. */
-function groupAlive(pid: number): boolean {
+export function groupAlive(pid: number): boolean {
   try {
     process.kill(-pid, 0);
     return true;
@@ -136,20 +141,7 @@ export class KamailioProcess {
   }
 
   #spawn(configPath: string): void {
-    const runDir = this.#runDir ?? '';
-    const args = [
-      '-DD',
-      '-E',
-      '-f',
-      configPath,
-      '-P',
-      join(runDir, 'kamailio.pid'),
-      '-Y',
-      runDir,
-      '-w',
-      runDir,
-    ];
-    const child = spawn(this.options.binary ?? 'kamailio', args, {
+    const child = spawn(this.options.binary ?? 'kamailio', foregroundArgs(configPath, this.#runDir ?? ''), {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
