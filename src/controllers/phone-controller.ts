@@ -45,6 +45,8 @@ export class PhoneController implements ReactiveController {
   constructor(
     private readonly host: ReactiveControllerHost & EventTarget,
     private readonly readEndpoints: () => PhoneEndpoints,
+    /** Told about the SIP service as soon as it exists, before its first event. */
+    private readonly onSip: (sip: SipService) => void = () => undefined,
     storageName?: string,
   ) {
     this.storage = new StorageService(storageName);
@@ -115,6 +117,7 @@ export class PhoneController implements ReactiveController {
       this.#endpoints = await this.#resolveEndpoints();
       this.api = new AccountApi(this.#endpoints.apiUrl);
       this.sip = await this.#createSip(this.#endpoints);
+      this.onSip(this.sip);
     }
     this.host.requestUpdate();
     void this.notifier.requestPermission();

@@ -1,7 +1,8 @@
+import { element } from '../../internal/define.ts';
 import { consume } from '@lit/context';
 import { Task } from '@lit/task';
 import { LitElement, html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { accountApiContext } from '../../contexts/services.ts';
 import type { AccountApi } from '../../services/account-api/account-api.ts';
 import type { Device, Me } from '../../services/account-api/types.ts';
@@ -18,7 +19,7 @@ const yesNo = (on: boolean, yes = 'On', no = 'Off') =>
  * @fires earshot-password-changed - Bubbles up from the password form.
  * @csspart base - The page wrapper.
  */
-@customElement('earshot-account-page')
+@element('earshot-account-page')
 export class EarshotAccountPage extends LitElement {
   static override styles = [baseStyles, accountPageStyles];
 

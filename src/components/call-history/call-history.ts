@@ -1,5 +1,6 @@
+import { element } from '../../internal/define.ts';
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { EarshotDialEvent } from '../../events/dial.ts';
 import type { CallRecord } from '../../services/storage/schema.ts';
 import { formatDuration } from '../call-panel/call-status.ts';
@@ -24,7 +25,7 @@ const OUTCOME_LABEL: Record<CallRecord['outcome'], string> = {
  * @fires earshot-clear-history - The agent asked to delete the history.
  * @csspart base - The list.
  */
-@customElement('earshot-call-history')
+@element('earshot-call-history')
 export class EarshotCallHistory extends LitElement {
   static override styles = [
     baseStyles,

@@ -1,5 +1,6 @@
+import { element } from '../../internal/define.ts';
 import { LitElement, html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { EarshotAnswerEvent } from '../../events/answer.ts';
 import { EarshotCallControlEvent, type CallControl } from '../../events/call-control.ts';
 import { EarshotHangupEvent } from '../../events/hangup.ts';
@@ -19,7 +20,7 @@ const DTMF_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
  * @fires earshot-call-control - Mute, hold, DTMF, blind or attended transfer.
  * @csspart base - Each call's section.
  */
-@customElement('earshot-call-panel')
+@element('earshot-call-panel')
 export class EarshotCallPanel extends LitElement {
   static override styles = [baseStyles, callPanelStyles];
 

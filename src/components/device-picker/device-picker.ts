@@ -1,7 +1,8 @@
+import { element } from '../../internal/define.ts';
 import { consume } from '@lit/context';
 import { Task } from '@lit/task';
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement } from 'lit/decorators.js';
+
 import { mediaContext } from '../../contexts/services.ts';
 import { EarshotDeviceChangeEvent } from '../../events/device-change.ts';
 import type { AudioDevice, MediaService } from '../../services/media/media-service.ts';
@@ -12,7 +13,7 @@ import { baseStyles } from '../styles/base.styles.ts';
  * @fires earshot-device-change - The agent picked another microphone or speaker.
  * @csspart base - The wrapper.
  */
-@customElement('earshot-device-picker')
+@element('earshot-device-picker')
 export class EarshotDevicePicker extends LitElement {
   static override styles = [
     baseStyles,

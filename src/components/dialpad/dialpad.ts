@@ -1,5 +1,6 @@
+import { element } from '../../internal/define.ts';
 import { LitElement, html } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import { EarshotDialEvent } from '../../events/dial.ts';
 import { checkDialString, normalizeDialString } from '../../internal/phone-number.ts';
 import { baseStyles } from '../styles/base.styles.ts';
@@ -11,7 +12,7 @@ import { KEYPAD } from './keys.ts';
  * @fires earshot-dial - The agent asked to call a valid number.
  * @csspart base - The form.
  */
-@customElement('earshot-dialpad')
+@element('earshot-dialpad')
 export class EarshotDialpad extends LitElement {
   static override styles = [baseStyles, dialpadStyles];
 

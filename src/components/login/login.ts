@@ -1,5 +1,6 @@
+import { element } from '../../internal/define.ts';
 import { LitElement, html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { EarshotLoginEvent } from '../../events/login.ts';
 import { isExtension } from '../../internal/phone-number.ts';
 import { RegistrationStatus, type RegistrationState } from '../../services/sip/registration-state.ts';
@@ -16,7 +17,7 @@ const formText = (data: FormData, name: string): string => {
  * @fires earshot-login - The agent submitted valid-looking credentials.
  * @csspart base - The form.
  */
-@customElement('earshot-login')
+@element('earshot-login')
 export class EarshotLogin extends LitElement {
   static override styles = [baseStyles, loginStyles];
 

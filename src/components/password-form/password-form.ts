@@ -1,6 +1,7 @@
+import { element } from '../../internal/define.ts';
 import { consume } from '@lit/context';
 import { LitElement, html, nothing } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
+import { state } from 'lit/decorators.js';
 import { accountApiContext, sipContext } from '../../contexts/services.ts';
 import { estimateStrength } from '../../internal/password-strength.ts';
 import { ApiError, type AccountApi } from '../../services/account-api/account-api.ts';
@@ -15,7 +16,7 @@ type Field = 'current' | 'next' | 'confirm';
  * @fires earshot-password-changed - The password was changed and the softphone re-registered with it.
  * @csspart base - The form.
  */
-@customElement('earshot-password-form')
+@element('earshot-password-form')
 export class EarshotPasswordForm extends LitElement {
   static override styles = [baseStyles, passwordFormStyles];
 

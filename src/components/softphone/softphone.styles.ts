@@ -1,6 +1,15 @@
 import { css } from 'lit';
 
 export const softphoneStyles = css`
+  /* Dark theme sets the public properties, so inner elements follow and a host page's own
+     --earshot-* values (outer styles beat :host rules) still win. */
+  :host([theme='dark']) {
+    --earshot-surface-color: #1e1f24;
+    --earshot-text-color: #e8eaed;
+    --earshot-muted-color: #a8adb4;
+    --earshot-accent-color: #7cacf8;
+    color-scheme: dark;
+  }
   :host {
     display: block;
     background: var(--_surface);

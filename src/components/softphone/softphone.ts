@@ -1,6 +1,7 @@
+import { element } from '../../internal/define.ts';
 import { ContextProvider } from '@lit/context';
 import { LitElement, html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import {
   accountApiContext,
   mediaContext,
@@ -17,7 +18,15 @@ import type { EarshotDeviceChangeEvent } from '../../events/device-change.ts';
 import type { EarshotDialEvent } from '../../events/dial.ts';
 import type { EarshotHangupEvent } from '../../events/hangup.ts';
 import type { EarshotLoginEvent } from '../../events/login.ts';
-import { LOGGED_OUT } from '../../services/sip/registration-state.ts';
+import {
+  callInfo,
+  HostEventsController,
+  type CallerLookup,
+} from '../../controllers/host-events-controller.ts';
+import type { CallInfo } from '../../events/public-events.ts';
+import { checkDialString } from '../../internal/phone-number.ts';
+import type { Call } from '../../services/sip/call.ts';
+import { LOGGED_OUT, type RegistrationState } from '../../services/sip/registration-state.ts';
 import type { CallRecord } from '../../services/storage/schema.ts';
 import '../account-page/account-page.ts';
 import '../call-history/call-history.ts';
@@ -37,7 +46,7 @@ import { STATUS_LABEL, type Tab, TABS } from './labels.ts';
  * @cssproperty --earshot-accent-color - Buttons and highlights.
  * @cssproperty --earshot-softphone-max-width - Widest the softphone grows.
  */
-@customElement('earshot-softphone')
+@element('earshot-softphone')
 export class EarshotSoftphone extends LitElement {
   static override styles = [baseStyles, softphoneStyles];
 
@@ -49,6 +58,12 @@ export class EarshotSoftphone extends LitElement {
   @property() realm = '';
   /** DTMF transport: `rfc2833` (in the audio, default) or `info` (SIP INFO). */
   @property({ attribute: 'dtmf-transport' }) dtmfTransport: 'rfc2833' | 'info' = 'rfc2833';
+  /** `full` (phone, history and account tabs) or `compact` (the phone only, for narrow sidebars). */
+  @property({ reflect: true }) layout: 'full' | 'compact' = 'full';
+  /** `light` or `dark` colours (fine-tune with the --earshot-* custom properties). */
+  @property({ reflect: true }) theme: 'light' | 'dark' = 'light';
+  /** Host hook: resolves a caller's number to a name shown on incoming calls (CRM screen-pop). */
+  @property({ attribute: false }) callerLookup: CallerLookup | undefined;
   /** Extension number to pre-fill on the login form. */
   @property() extension = '';
 
@@ -57,12 +72,19 @@ export class EarshotSoftphone extends LitElement {
   @state() private lastNumber = '';
   @state() private notice = '';
 
-  readonly phone = new PhoneController(this, () => ({
-    sipServer: this.sipServer,
-    apiUrl: this.apiUrl,
-    realm: this.realm,
-    dtmfTransport: this.dtmfTransport === 'info' ? 'INFO' : 'RFC2833',
-  }));
+  readonly phone = new PhoneController(
+    this,
+    () => ({
+      sipServer: this.sipServer,
+      apiUrl: this.apiUrl,
+      realm: this.realm,
+      dtmfTransport: this.dtmfTransport === 'info' ? 'INFO' : 'RFC2833',
+    }),
+    (sip) => {
+      this.#hostEvents.watch(sip);
+    },
+  );
+  readonly #hostEvents = new HostEventsController(this, () => this.callerLookup);
   readonly #quality = new QualityController(this, () => this.phone.sip);
   readonly #providers = {
     api: new ContextProvider(this, { context: accountApiContext }),
@@ -145,6 +167,83 @@ export class EarshotSoftphone extends LitElement {
     this.tab = (event.currentTarget as HTMLElement).dataset.tab as Tab;
   }
 
+  /** The registration state (read-only). */
+  get registration(): RegistrationState {
+    return this.phone.sip?.registration ?? LOGGED_OUT;
+  }
+
+  /** The call in progress, or null (read-only). */
+  get currentCall(): CallInfo | null {
+    const call = this.#current();
+    return call ? callInfo(call) : null;
+  }
+
+  #current(): Call | undefined {
+    const calls = this.phone.sip?.calls ?? [];
+    return calls.find((c) => c.state.status === 'active' && !c.state.held) ?? calls[0];
+  }
+
+  #requireCall(): Call {
+    const call = this.#current();
+    if (!call) throw new Error('There is no call in progress.');
+    return call;
+  }
+
+  /** Registers with an extension and password; rejects with the reason the agent sees. */
+  login(extension: string, password: string): Promise<void> {
+    return this.phone.login(extension, password);
+  }
+
+  /** Unregisters and closes the account session. */
+  logout(): Promise<void> {
+    return this.phone.logout();
+  }
+
+  /** Calls a number; refused with a clear error when manual dialing is off or the number is invalid. */
+  async call(number: string): Promise<void> {
+    if (!this.phone.sip?.active) throw new Error('Log in before placing a call.');
+    if (!this.phone.canDial) throw new Error('Manual dialing is not enabled for this extension.');
+    const check = checkDialString(number);
+    if (!check.ok) throw new Error(check.message);
+    this.lastNumber = check.number;
+    await this.phone.dial(check.number);
+  }
+
+  /** Answers the ringing call. */
+  answer(): void {
+    const ringing = this.phone.sip?.calls.find((c) => c.state.status === 'incoming');
+    if (!ringing) throw new Error('No call is ringing.');
+    this.phone.answer(ringing.state.id);
+  }
+
+  /** Ends (or cancels) the current call. */
+  hangup(): void {
+    this.phone.hangup(this.#requireCall().state.id, false);
+  }
+
+  /** Puts the current call on hold (or resumes it with `false`). */
+  hold(on = true): void {
+    this.#requireCall().setHeld(on);
+  }
+
+  /** Mutes the microphone for the current call (or unmutes with `false`). */
+  mute(on = true): void {
+    this.#requireCall().setMuted(on);
+  }
+
+  /** Sends DTMF digits on the current call. */
+  sendDtmf(tones: string): void {
+    if (!/^[0-9*#A-D]+$/i.test(tones)) throw new Error('DTMF digits are 0-9, *, # and A-D.');
+    this.#requireCall().sendDtmf(tones);
+  }
+
+  /** Blind-transfers the current call to a number. */
+  transfer(target: string): void {
+    const check = checkDialString(target);
+    if (!check.ok) throw new Error(check.message);
+    this.#requireCall().transfer(check.number);
+  }
+
   /** Shows a plain-language notice above the phone (used by intents that fail). */
   showNotice(message: string): void {
     this.notice = message;
@@ -197,6 +296,7 @@ export class EarshotSoftphone extends LitElement {
   }
 
   private renderTabs() {
+    if (this.layout === 'compact') return nothing;
     return html`<div role="tablist" aria-label="Softphone">
       ${TABS.map(
         ([id, label]) =>
@@ -215,6 +315,7 @@ export class EarshotSoftphone extends LitElement {
   }
 
   private renderPanel() {
+    if (this.layout === 'compact') return this.renderPhone();
     if (this.tab === 'history')
       return html`<earshot-call-history
         .records=${this.history}

@@ -163,6 +163,11 @@ export class Call extends EventTarget {
     this.dispatchEvent(new Event('end'));
   }
 
+  /** Shows a name for the other party (e.g. from the host's CRM lookup). */
+  setDisplayName(name: string): void {
+    this.#update({ remoteName: name });
+  }
+
   /** Answers an incoming call with the given microphone stream. */
   answer(): void {
     this.#session.answer({
