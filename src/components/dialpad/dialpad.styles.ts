@@ -22,7 +22,7 @@ export const dialpadStyles = css`
   .keys button {
     font-size: 1.25rem;
     padding: 0.7rem 0;
-    background: #eef2f8;
+    background: var(--_subtle);
     color: var(--_text);
   }
   .keys small {

@@ -16,7 +16,7 @@ export const loginStyles = css`
   [role='alert'] {
     border-inline-start: 4px solid var(--_danger);
     padding: 0.5rem 0.75rem;
-    background: #fdecea;
+    background: var(--_alert-bg);
   }
   .retry {
     display: flex;

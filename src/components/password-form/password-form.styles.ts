@@ -20,7 +20,7 @@ export const passwordFormStyles = css`
     color: var(--_ok);
   }
   .reminder {
-    background: #fff8e1;
+    background: var(--_warn-bg);
     border-inline-start: 4px solid #c79100;
     padding: 0.5rem 0.75rem;
   }

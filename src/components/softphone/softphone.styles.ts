@@ -8,6 +8,12 @@ export const softphoneStyles = css`
     --earshot-text-color: #e8eaed;
     --earshot-muted-color: #a8adb4;
     --earshot-accent-color: #7cacf8;
+    --earshot-success-color: #81c995;
+    --earshot-danger-color: #f28b82;
+    --earshot-subtle-background: #2d2f36;
+    --earshot-alert-background: #3c2a2a;
+    --earshot-warning-background: #3a3320;
+    --earshot-on-accent-color: #10131a;
     color-scheme: dark;
   }
   :host {
@@ -51,12 +57,12 @@ export const softphoneStyles = css`
     color: var(--_accent);
   }
   .notice {
-    background: #eef2f8;
+    background: var(--_subtle);
     padding: 0.6rem 0.8rem;
     border-radius: calc(var(--_radius) / 2);
   }
   .sound {
-    background: #fff8e1;
+    background: var(--_warn-bg);
     padding: 0.6rem 0.8rem;
     margin-block-end: 0.75rem;
   }

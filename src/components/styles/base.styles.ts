@@ -10,6 +10,10 @@ export const baseStyles = css`
     --_text: var(--earshot-text-color, #1b1b1f);
     --_muted: var(--earshot-muted-color, #5f6368);
     --_radius: var(--earshot-radius, 8px);
+    --_subtle: var(--earshot-subtle-background, #eef2f8);
+    --_alert-bg: var(--earshot-alert-background, #fdecea);
+    --_on-accent: var(--earshot-on-accent-color, #ffffff);
+    --_warn-bg: var(--earshot-warning-background, #fff8e1);
     --_font: var(--earshot-font-family, system-ui, sans-serif);
     font-family: var(--_font);
     color: var(--_text);
@@ -42,7 +46,7 @@ export const baseStyles = css`
     border: 1px solid transparent;
     padding: 0.5rem 0.9rem;
     background: var(--_accent);
-    color: #fff;
+    color: var(--_on-accent);
   }
   button.secondary {
     background: transparent;

@@ -196,8 +196,19 @@ export class Call extends EventTarget {
 
   /** Puts the call on hold (re-INVITE sendonly) or resumes it. */
   setHeld(held: boolean): void {
-    if (held) this.#session.hold();
-    else this.#session.unhold();
+    this.#sendHold(held, 0);
+  }
+
+  #sendHold(held: boolean, attempt: number): void {
+    if (this.#session.isEnded()) return;
+    const sent = held ? this.#session.hold() : this.#session.unhold();
+    // JsSIP refuses a new re-INVITE while the previous one is in flight (hold then resume quickly):
+    // try again shortly instead of dropping the agent's request.
+    if (!sent && this.#session.isOnHold().local !== held && attempt < 20) {
+      setTimeout(() => {
+        this.#sendHold(held, attempt + 1);
+      }, 150);
+    }
   }
 
   /** Sends DTMF digits (0-9, *, #, A-D). */

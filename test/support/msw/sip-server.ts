@@ -18,10 +18,26 @@ const CHALLENGE = 'Digest realm="earshot.test", nonce="abc123", algorithm=MD5, q
 
 export const SIP_TEST_URL = 'ws://sip.earshot.test:8088';
 
+/** The callee's peer connection per Call-ID: a re-INVITE (hold, resume) must be answered by the same one. */
+const callees = new Map<string, RTCPeerConnection>();
+
+function silentTrack(): MediaStreamTrack {
+  const context = new AudioContext();
+  const track = context.createMediaStreamDestination().stream.getAudioTracks()[0];
+  if (!track) throw new Error('no audio track');
+  return track;
+}
+
 /** SDP answer from a real peer connection in the test page, so JsSIP's own connection accepts it. */
-async function answerSdp(offer: string): Promise<string> {
-  const peer = new RTCPeerConnection();
+async function answerSdp(callId: string, offer: string): Promise<string> {
+  const peer = callees.get(callId) ?? new RTCPeerConnection();
+  callees.set(callId, peer);
   await peer.setRemoteDescription({ type: 'offer', sdp: offer });
+  // Send audio back, as a real callee does; without a track the answer would be recvonly.
+  for (const transceiver of peer.getTransceivers()) {
+    if (!transceiver.sender.track) await transceiver.sender.replaceTrack(silentTrack());
+    if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
+  }
   await peer.setLocalDescription(await peer.createAnswer());
   return peer.localDescription?.sdp ?? '';
 }
@@ -59,11 +75,16 @@ async function reply(
         return;
       }
       if (!inDialog) send(response(request, 180, 'Ringing', contact));
-      const sdp = await answerSdp(request.body);
+      const sdp = await answerSdp(header(request, 'call-id'), request.body);
       send(response(request, 200, 'OK', { ...contact, 'Content-Type': 'application/sdp' }, sdp));
       return;
     }
     case 'ACK':
+      return;
+    case 'BYE':
+      callees.get(header(request, 'call-id'))?.close();
+      callees.delete(header(request, 'call-id'));
+      send(response(request, 200, 'OK'));
       return;
     default:
       send(response(request, 200, 'OK'));
