@@ -112,14 +112,31 @@ async function endToEndSuites(files: string[]): Promise<void> {
     tally.failed += 1;
     return;
   }
-  if ((await run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'])) !== 0) {
+  // EARSHOT_DIST builds (and test/support/stack.ts serves) another folder than dist/.
+  const dist = process.env.EARSHOT_DIST ?? 'dist';
+  const vite = (extra: string[]) =>
+    run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn', ...extra]);
+  const app = ['--outDir', dist, '--emptyOutDir'];
+  const widget = ['-c', 'vite.widget.config.ts', '--outDir', join(dist, 'widget')];
+  if ((await vite(app)) !== 0 || (await vite(widget)) !== 0) {
     tally.failed += 1;
     return;
   }
   await nodeSuites('e2e', files, { loopbackOnly: true });
 }
 
+/** `tsx scripts/test.ts e2e <files…>`: only those end-to-end files (after the builds). */
+async function endToEndOnly(files: string[]): Promise<void> {
+  await endToEndSuites(files.length ? files : findTests('test/e2e', []));
+  console.log(`\n${tally.passed} passed, ${tally.failed} failed`);
+  process.exitCode = tally.failed === 0 ? 0 : 1;
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'e2e') {
+    await endToEndOnly(process.argv.slice(3));
+    return;
+  }
   await check('lint', 'npx', ['eslint', '--max-warnings', '0', '.']);
   await check('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
   console.log('\n=== node:test: server, Kamailio, integration ===');

@@ -12,6 +12,8 @@ const schema = z.object({
     .default('kamailio-1'),
   EARSHOT_HOST: z.string().default('127.0.0.1'),
   EARSHOT_API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** The example portal (examples/portal) that embeds the widget from another origin; 0 = off. */
+  EARSHOT_PORTAL_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
   EARSHOT_SIP_WS_PORT: z.coerce.number().int().min(1).max(65535).default(8088),
   EARSHOT_SIP_WSS_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
   EARSHOT_SIP_PORT: z.coerce.number().int().min(1).max(65535).default(5060),
@@ -49,6 +51,7 @@ export interface Config {
   nodeName: string;
   host: string;
   apiPort: number;
+  portalPort: number;
   sipWsPort: number;
   sipWssPort: number;
   sipPort: number;
@@ -91,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nodeName: e.EARSHOT_NODE_NAME,
     host: e.EARSHOT_HOST,
     apiPort: e.EARSHOT_API_PORT,
+    portalPort: e.EARSHOT_PORTAL_PORT,
     sipWsPort: e.EARSHOT_SIP_WS_PORT,
     sipWssPort: e.EARSHOT_SIP_WSS_PORT,
     sipPort: e.EARSHOT_SIP_PORT,

@@ -61,7 +61,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 64 * 1024,
     trustProxy: deps.config.trustProxy,
   });
+  // The widget script is loaded by portals on other origins: allow cross-origin reads (CORS still
+  // decides which origins may call the API with a token).
   await app.register(helmet, {
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
     contentSecurityPolicy: {
       directives: { 'connect-src': ["'self'", 'ws:', 'wss:', ...deps.config.allowedOrigins] },
     },

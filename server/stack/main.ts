@@ -9,6 +9,7 @@ import { KamailioProcess } from '../kamailio/launcher.ts';
 import { KamailioRegistrarClient } from '../kamailio/registrar-client.ts';
 import { settingsFromConfig } from '../kamailio/render.ts';
 import { openCore, type Core } from '../services.ts';
+import { startPortal } from './portal.ts';
 import { seedDemoExtensions } from './seed.ts';
 import { buildWebApp } from './web-build.ts';
 
@@ -45,6 +46,11 @@ async function startService(config: Config, core: Core) {
 function printWelcome(config: Config, demo: { number: string; name: string; password: string }[]): void {
   say(`Softphone:      http://${config.host}:${config.apiPort}/`);
   say(`API (OpenAPI):  http://${config.host}:${config.apiPort}/api/openapi.json`);
+  say(`Widget:         http://${config.host}:${config.apiPort}/widget/earshot-softphone.js`);
+  if (config.portalPort)
+    say(
+      `Example portal: http://${config.host}:${config.portalPort}/  (embeds the widget from another origin)`,
+    );
   say(
     `SIP WebSocket:  ws://${config.sipListen}:${config.sipWsPort}   SIP UDP/TCP: ${config.sipListen}:${config.sipPort}`,
   );
@@ -70,12 +76,21 @@ async function main(): Promise<void> {
     await kamailio.stop();
     throw error;
   });
+  const earshotUrl = `http://${config.host}:${config.apiPort}`;
+  const portal = config.portalPort
+    ? await startPortal(join(ROOT, 'examples', 'portal'), {
+        host: config.host,
+        port: config.portalPort,
+        earshotUrl,
+      })
+    : null;
   printWelcome(config, demo);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     say(`${signal}: stopping the account service and Kamailio…`);
+    portal?.close();
     await app.close();
     await kamailio.stop();
     await core.db.close();

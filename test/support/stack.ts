@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { buildApp } from '../../server/api/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { KamailioRegistrarClient } from '../../server/kamailio/registrar-client.ts';
+import { startPortal } from '../../server/stack/portal.ts';
 import {
   freeTcpPort,
   startKamailio,
@@ -22,18 +23,28 @@ export interface TestStack {
   registrar: KamailioRegistrarClient;
   /** http://127.0.0.1:<port> — the softphone page and the API. */
   origin: string;
+  /** The example portal's origin (another port), when started with `portal: true`. */
+  portalOrigin: string | null;
   stop(): Promise<void>;
 }
 
+export interface StackOptions extends HarnessOptions {
+  /** More origins the API and Kamailio's WebSocket accept. */
+  extraOrigins?: string[];
+  /** Also serve examples/portal on another port (another origin). */
+  portal?: boolean;
+}
+
 /** Starts everything on free loopback ports; `dist/` must have been built (scripts/test.ts does). */
-export async function startStack(
-  options: HarnessOptions & { extraOrigins?: string[] } = {},
-): Promise<TestStack> {
-  const dist = join(ROOT, 'dist');
+export async function startStack(options: StackOptions = {}): Promise<TestStack> {
+  const dist = process.env.EARSHOT_DIST ?? join(ROOT, 'dist');
   if (!existsSync(join(dist, 'index.html'))) throw new Error('Build the web app first: npx vite build');
   const port = await freeTcpPort();
   const origin = `http://127.0.0.1:${port}`;
-  const allowedOrigins = [origin, ...(options.extraOrigins ?? [])];
+  // The example portal runs on another port: another origin, as on a real CRM.
+  const portalPort = options.portal ? await freeTcpPort() : 0;
+  const portalOrigin = portalPort ? `http://127.0.0.1:${portalPort}` : null;
+  const allowedOrigins = [origin, ...(portalOrigin ? [portalOrigin] : []), ...(options.extraOrigins ?? [])];
   const kamailio = await startKamailio({ ...options, allowedOrigins });
   const config = loadConfig({
     EARSHOT_SIP_REALM: TEST_REALM,
@@ -46,12 +57,21 @@ export async function startStack(
   const app = await buildApp({ config, db: kamailio.database.db, registrar, box: kamailio.credentials.box });
   await app.register(fastifyStatic, { root: dist, index: 'index.html' });
   await app.listen({ host: '127.0.0.1', port });
+  const portal = portalPort
+    ? await startPortal(join(ROOT, 'examples', 'portal'), {
+        host: '127.0.0.1',
+        port: portalPort,
+        earshotUrl: origin,
+      })
+    : null;
   return {
     kamailio,
     app,
     registrar,
     origin,
+    portalOrigin,
     stop: async () => {
+      portal?.close();
       await app.close();
       await kamailio.stop();
     },

@@ -41,9 +41,27 @@ import { STATUS_LABEL, type Tab, TABS } from './labels.ts';
 
 /**
  * @summary The Earshot softphone: login, dialer, calls, history and the agent's account page.
+ * @fires earshot-registered - Registered and ready for calls (`extension`).
+ * @fires earshot-unregistered - The registration ended: logout, connection lost, or kicked.
+ * @fires earshot-registration-failed - A login or re-registration was refused (`reason`, `message`).
+ * @fires earshot-incoming-call - A call rings (`call`: id, direction, number, name).
+ * @fires earshot-call-started - A call was answered and is up (`call`).
+ * @fires earshot-call-ended - A call ended (`detail`: number, direction, outcome, durationSeconds, message).
  * @fires earshot-password-changed - The agent changed the password (the softphone re-registered).
  * @csspart base - The wrapper.
- * @cssproperty --earshot-accent-color - Buttons and highlights.
+ * @cssproperty --earshot-accent-color - Buttons, links and focus rings.
+ * @cssproperty --earshot-on-accent-color - Text on accent-coloured buttons.
+ * @cssproperty --earshot-success-color - "Ready", answer and call buttons.
+ * @cssproperty --earshot-danger-color - Errors, hang up and decline.
+ * @cssproperty --earshot-surface-color - Background of the softphone and its inputs.
+ * @cssproperty --earshot-text-color - Text.
+ * @cssproperty --earshot-muted-color - Secondary text.
+ * @cssproperty --earshot-subtle-background - Keypad keys and notices.
+ * @cssproperty --earshot-alert-background - Behind error messages.
+ * @cssproperty --earshot-warning-background - Behind warnings (sound blocked, desk-phone reminder).
+ * @cssproperty --earshot-font-family - Font.
+ * @cssproperty --earshot-radius - Corner radius.
+ * @cssproperty --earshot-softphone-padding - Inner spacing.
  * @cssproperty --earshot-softphone-max-width - Widest the softphone grows.
  */
 @element('earshot-softphone')
@@ -244,7 +262,10 @@ export class EarshotSoftphone extends LitElement {
     this.#requireCall().transfer(check.number);
   }
 
-  /** Shows a plain-language notice above the phone (used by intents that fail). */
+  /**
+   * Shows a plain-language notice above the phone (used by intents that fail).
+   * @internal
+   */
   showNotice(message: string): void {
     this.notice = message;
   }

@@ -1,0 +1,99 @@
+import ts from 'typescript';
+import type { Plugin } from 'vite';
+
+const NOOP_DEBUG_ID = '\0earshot:noop-debug';
+
+/**
+ * JsSIP logs through the `debug` package (~2 KB min+gz with its `ms` dependency). It prints only
+ * when `localStorage.debug` enables it and Earshot does not expose JsSIP debug logging, so the
+ * production build swaps it for a no-op with the same surface (callable namespaces with `.log`,
+ * `.enabled`, `.extend`; `enable`/`disable`/`enabled`; `.default` for JsSIP's Logger).
+ * `vite` (dev) keeps the real package, so `localStorage.debug = 'JsSIP:*'` still works there.
+ */
+export function noopDebug(): Plugin {
+  const source = `function createDebug() {
+  var log = function () {};
+  log.enabled = false;
+  log.log = function () {};
+  log.extend = createDebug;
+  log.destroy = function () {};
+  return log;
+}
+createDebug.default = createDebug;
+createDebug.enable = function () {};
+createDebug.disable = function () { return ''; };
+createDebug.enabled = function () { return false; };
+module.exports = createDebug;
+`;
+  return {
+    name: 'earshot:noop-debug',
+    apply: 'build',
+    enforce: 'pre',
+    resolveId: (id) => (id === 'debug' ? NOOP_DEBUG_ID : null),
+    load: (id) => (id === NOOP_DEBUG_ID ? source : null),
+  };
+}
+
+/**
+ * JsSIP's `logger.debug/warn/error(...)` calls only feed the no-op `debug` above; marking them pure
+ * drops their message strings (~3 KB gz). Arguments with side effects are kept. This matches by
+ * name across the whole bundle: Earshot's own code must not name a logger `logger` if its calls
+ * must survive the production build.
+ */
+export const PURE_JSSIP_LOGGING = ['logger.debug', 'logger.warn', 'logger.error'];
+
+const TEMPLATE_TAGS = new Set(['html', 'css', 'svg']);
+
+function templateParts(node: ts.TemplateLiteral): ts.Node[] {
+  return ts.isNoSubstitutionTemplateLiteral(node)
+    ? [node]
+    : [node.head, ...node.templateSpans.map((span) => span.literal)];
+}
+
+/** Static text ranges (between ` … ${ } … `) of every html`…`/css`…` template in a source file. */
+function litTemplateRanges(code: string, fileName: string): { start: number; end: number; css: boolean }[] {
+  const source = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, true);
+  const ranges: { start: number; end: number; css: boolean }[] = [];
+  const visit = (node: ts.Node): void => {
+    if (
+      ts.isTaggedTemplateExpression(node) &&
+      ts.isIdentifier(node.tag) &&
+      TEMPLATE_TAGS.has(node.tag.text)
+    ) {
+      for (const part of templateParts(node.template)) {
+        // Skip the opening ` or } and the closing ` or ${.
+        const closing = ts.isTemplateHead(part) || ts.isTemplateMiddle(part) ? 2 : 1;
+        ranges.push({
+          start: part.getStart(source) + 1,
+          end: part.getEnd() - closing,
+          css: node.tag.text === 'css',
+        });
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return ranges;
+}
+
+/**
+ * Folds runs of white space (and CSS comments) inside Lit html`…`/css`…` templates of Earshot's
+ * own sources into one space: rendering is unchanged (no <pre> in our templates) and the
+ * bundle loses ~1 KB gz. Only src/ is touched: JsSIP's SIP strings keep every byte.
+ */
+export function minifyLitTemplates(): Plugin {
+  return {
+    name: 'earshot:minify-lit-templates',
+    apply: 'build',
+    transform(code, id) {
+      if (!/\/src\/.*\.ts$/.test(id) || !/\b(html|css)`/.test(code)) return null;
+      let out = code;
+      for (const { start, end, css } of litTemplateRanges(code, id).sort((a, b) => b.start - a.start)) {
+        const text = out.slice(start, end);
+        const folded = (css ? text.replace(/\/\*[\s\S]*?\*\//g, '') : text).replace(/\s+/g, ' ');
+        out = out.slice(0, start) + folded + out.slice(end);
+      }
+      return { code: out, map: null };
+    },
+  };
+}
