@@ -90,6 +90,7 @@ export class EarshotSoftphone extends LitElement {
   @state() private lastNumber = '';
   @state() private notice = '';
 
+  /** @internal The phone's services; the host uses the methods below. */
   readonly phone = new PhoneController(
     this,
     () => ({
