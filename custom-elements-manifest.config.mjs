@@ -3,6 +3,8 @@
 export default {
   globs: ['src/components/softphone/softphone.ts'],
   outdir: '.',
+  // package.json's "customElements" is set by hand (checks write the manifest elsewhere).
+  packagejson: false,
   litelement: true,
   plugins: [
     {
