@@ -2,18 +2,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TEST_REALM, startKamailio, type KamailioHarness } from '../support/kamailio-harness.ts';
-import { seedExtensions, udpAgent } from '../support/sip-agents.ts';
-import type { SipClient } from '../support/sip-client.ts';
+import { seedExtensions, udpAgentPool } from '../support/sip-agents.ts';
 import { token } from '../support/sip-message.ts';
 
 void describe('Kamailio abuse limits (SQLite)', () => {
   let h: KamailioHarness;
-  const clients: SipClient[] = [];
-  const agent = async (number: string, options: Parameters<typeof udpAgent>[2] = {}) => {
-    const client = await udpAgent(h, number, options);
-    clients.push(client);
-    return client;
-  };
+  const { agent, closeAll } = udpAgentPool(() => h);
 
   before(async () => {
     h = await startKamailio({
@@ -30,7 +24,7 @@ void describe('Kamailio abuse limits (SQLite)', () => {
   });
 
   after(async () => {
-    await Promise.all(clients.map((client) => client.close()));
+    await closeAll();
     await h.stop();
   });
 

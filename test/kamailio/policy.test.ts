@@ -3,17 +3,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setExtensionPassword } from '../../server/extensions/repository.ts';
 import { startKamailio, type KamailioHarness } from '../support/kamailio-harness.ts';
-import { seedExtensions, udpAgent } from '../support/sip-agents.ts';
-import type { SipClient } from '../support/sip-client.ts';
+import { seedExtensions, udpAgentPool } from '../support/sip-agents.ts';
 
 void describe('Kamailio policy (SQLite)', () => {
   let h: KamailioHarness;
-  const clients: SipClient[] = [];
-  const agent = async (number: string, options: Parameters<typeof udpAgent>[2] = {}) => {
-    const client = await udpAgent(h, number, options);
-    clients.push(client);
-    return client;
-  };
+  const { agent, closeAll } = udpAgentPool(() => h);
 
   before(async () => {
     h = await startKamailio();
@@ -29,7 +23,7 @@ void describe('Kamailio policy (SQLite)', () => {
   });
 
   after(async () => {
-    await Promise.all(clients.map((client) => client.close()));
+    await closeAll();
     await h.stop();
   });
 

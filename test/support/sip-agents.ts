@@ -67,3 +67,21 @@ function rest(options: AgentOptions): { userAgent?: string; answer?: AnswerMode;
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   };
 }
+
+/** UDP agents for one suite, all closed by `closeAll()` in its `after` hook. */
+export function udpAgentPool(harness: () => KamailioHarness): {
+  agent: (number: string, options?: AgentOptions) => Promise<SipClient>;
+  closeAll: () => Promise<void>;
+} {
+  const clients: SipClient[] = [];
+  return {
+    agent: async (number, options = {}) => {
+      const client = await udpAgent(harness(), number, options);
+      clients.push(client);
+      return client;
+    },
+    closeAll: async () => {
+      await Promise.all(clients.map((client) => client.close()));
+    },
+  };
+}
