@@ -1,43 +1,16 @@
 // `npm run bench -- bundle-size`: min+gzip size of the softphone page's JavaScript (production
 // Vite build of index.html → src/app.ts) against JsSIP alone, bundled and minified by esbuild.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { metric, writeResult } from './lib/report.ts';
+import { jssipAlone, sizeOf, sum, type Size } from './lib/sizes.ts';
 import { smokeTest, type SmokeResult } from './lib/static-smoke.ts';
+import { viteBuild } from './lib/vite-build.ts';
 
 const NAME = 'bundle-size';
-const ROOT = join(import.meta.dirname, '..');
 const KB = 1000;
 const BASELINE_NAME = 'JsSIP alone (esbuild, minified ESM)';
-
-/** Raw and gzip (level 9) byte counts of some JavaScript. */
-interface Size {
-  raw: number;
-  gzip: number;
-}
-
-const sizeOf = (code: Uint8Array): Size => ({ raw: code.length, gzip: gzipSync(code, { level: 9 }).length });
-
-const sum = (sizes: Size[]): Size =>
-  sizes.reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip }), { raw: 0, gzip: 0 });
-
-/** Runs the project's own `vite build` (vite.config.ts) into `outDir`; throws if it fails. */
-function viteBuild(outDir: string): void {
-  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const run = spawnSync(
-    process.execPath,
-    [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-    },
-  );
-  if (run.status !== 0) throw new Error(`vite build failed:\n${run.stdout}${run.stderr}`);
-}
 
 /** Every JavaScript file the build emitted (the softphone page is the only entry), by name. */
 function builtScripts(outDir: string): Map<string, Size> {
@@ -45,27 +18,6 @@ function builtScripts(outDir: string): Map<string, Size> {
   const files = readdirSync(assets).filter((f) => f.endsWith('.js'));
   if (files.length === 0) throw new Error(`No JavaScript in ${assets}`);
   return new Map(files.map((f) => [f, sizeOf(readFileSync(join(assets, f)))]));
-}
-
-/** JsSIP and nothing else, the way an integrator embedding it directly would ship it. */
-async function jssipAlone(): Promise<Size> {
-  const result = await build({
-    stdin: {
-      contents: "import * as JsSIP from 'jssip';\nconsole.log(JsSIP.version);\n",
-      resolveDir: ROOT,
-      loader: 'js',
-    },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-  });
-  const file = result.outputFiles[0];
-  if (!file) throw new Error('esbuild produced no output for the JsSIP baseline');
-  return sizeOf(file.contents);
 }
 
 function assertLoads(smoke: SmokeResult): void {

@@ -85,7 +85,9 @@ export function writeResult(name: string, metrics: Metric[], extra: Record<strin
   writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
   for (const m of metrics) {
     const vs =
-      m.baseline === undefined ? '' : ` vs ${m.baseline} (${m.baselineName ?? 'baseline'}), ratio ${m.ratio}`;
+      m.baseline === undefined
+        ? ''
+        : ` vs ${m.baseline} (${m.baselineName ?? 'baseline'})${m.ratio === undefined ? '' : `, ratio ${m.ratio}`}`;
     console.log(`${m.met ? 'MET ' : 'MISS'} ${m.metric}: ${m.earshot} ${m.unit}${vs}  goal ${m.goal}`);
   }
   console.log(`wrote ${path}`);
