@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import argon2 from 'argon2';
 import type { Kysely } from 'kysely';
-import type { AdminTable, Database } from '../db/schema.ts';
+import type { Admin, AdminTable, Database } from '../db/schema.ts';
 import { checkPassword } from '../security/password-policy.ts';
 
 export type AdminRole = AdminTable['role'];
@@ -29,4 +29,36 @@ export async function createAdmin(
     })
     .execute();
   return { id };
+}
+
+/** The admin roles: `admin` may change everything, `viewer` may only read. */
+export const ADMIN_ROLES = ['admin', 'viewer'] as const satisfies readonly AdminRole[];
+
+/** One administrator by username, or undefined. */
+export function findAdminByUsername(db: Kysely<Database>, username: string): Promise<Admin | undefined> {
+  return db.selectFrom('admins').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+/** One administrator by id, or undefined. */
+export function findAdminById(db: Kysely<Database>, id: string): Promise<Admin | undefined> {
+  return db.selectFrom('admins').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+// Verified against when the username is unknown, so both answers take as long (no username probing).
+let decoyHash: Promise<string> | null = null;
+
+/**
+ * The administrator whose username and password match, or null. An unknown username costs one
+ * argon2id verification too, so timing does not tell which usernames exist.
+ */
+export async function verifyAdmin(
+  db: Kysely<Database>,
+  username: string,
+  password: string,
+): Promise<Admin | null> {
+  const admin = await findAdminByUsername(db, username);
+  decoyHash ??= argon2.hash('earshot-decoy-password', { type: argon2.argon2id });
+  const hash = admin?.password_hash ?? (await decoyHash);
+  const ok = await argon2.verify(hash, password).catch(() => false);
+  return admin && ok ? admin : null;
 }

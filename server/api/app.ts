@@ -8,6 +8,7 @@ import type { SecretBox } from '../security/secret-box.ts';
 import type { ApiContext } from './context.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
+import { adminDocs, adminRoutes } from './routes/admin/index.ts';
 import { meDocs, meRoutes } from './routes/me.ts';
 import { metaDocs, metaRoutes } from './routes/meta.ts';
 import { passwordDocs, passwordRoutes } from './routes/password.ts';
@@ -71,7 +72,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(cors, {
     origin: deps.config.allowedOrigins,
-    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'If-Match'],
+    // The admin console reads the ETag of an extension to send it back as If-Match.
+    exposedHeaders: ['ETag'],
     maxAge: 600,
   });
   // JSON only: a text/plain body would otherwise arrive as a string.
@@ -82,7 +86,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   meRoutes(app, ctx);
   passwordRoutes(app, ctx);
   metaRoutes(app, ctx);
-  const document = openApiDocument([...sessionDocs, ...meDocs, ...passwordDocs, ...metaDocs]);
+  adminRoutes(app, ctx);
+  const document = openApiDocument([...sessionDocs, ...meDocs, ...passwordDocs, ...metaDocs, ...adminDocs]);
   app.get('/api/openapi.json', () => document);
   return app;
 }

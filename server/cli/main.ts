@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createAdmin, type AdminRole } from '../admins/repository.ts';
+import { ADMIN_ROLES, createAdmin, findAdminByUsername, type AdminRole } from '../admins/repository.ts';
 import { loadConfig } from '../config.ts';
 import { createExtension } from '../extensions/repository.ts';
 import { setExtensionEnabled } from '../extensions/status.ts';
@@ -16,7 +16,8 @@ const USAGE = `Usage: earshot <command>
   extension disable <number>                disable: Kamailio refuses it and its devices are kicked
   extension enable <number>                 enable again
   admin create <username> [--role admin|viewer] --password-stdin
-                                            create an administrator (argon2id)
+        (or --username NAME)                create an administrator (argon2id); role admin (default)
+                                            may change everything, viewer may only read
 
 Configuration comes from the environment (see README: DATABASE_URL, EARSHOT_SIP_REALM, …).`;
 
@@ -27,6 +28,8 @@ async function setEnabled(core: Core, number: string | undefined, enabled: boole
     throw new Error(`There is no extension ${number}.`);
   console.log(`Extension ${number} ${enabled ? 'enabled' : 'disabled; its devices were disconnected'}.`);
 }
+
+const isAdminRole = (value: unknown): value is AdminRole => ADMIN_ROLES.includes(value as AdminRole);
 
 type Handler = (
   core: Core,
@@ -67,12 +70,15 @@ const COMMANDS: Record<string, Handler> = {
   },
   'extension disable': (core, [number]) => setEnabled(core, number, false),
   'extension enable': (core, [number]) => setEnabled(core, number, true),
-  'admin create': async (core, [username], flags) => {
-    const role = (flags.role ?? 'admin') as AdminRole;
-    if (!username || !['admin', 'viewer'].includes(role))
-      throw new Error('admin create needs <username> and --role admin|viewer.');
+  'admin create': async (core, [positional], flags) => {
+    const username = typeof flags.username === 'string' ? flags.username : positional;
+    const role = flags.role ?? 'admin';
+    if (!username || !isAdminRole(role))
+      throw new Error('admin create needs <username> (or --username) and --role admin|viewer.');
     if (!flags['password-stdin'])
       throw new Error('admin create reads the password from standard input: add --password-stdin.');
+    if (await findAdminByUsername(core.db.kysely, username))
+      throw new Error(`An administrator named "${username}" exists already.`);
     await createAdmin(core.db.kysely, { username, role, password: await readSecretFromStdin() });
     console.log(`Created ${role} "${username}".`);
   },
@@ -85,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       name: { type: 'string' },
       role: { type: 'string' },
+      username: { type: 'string' },
       'password-stdin': { type: 'boolean' },
       'manual-dialing': { type: 'boolean' },
       'call-recording': { type: 'boolean' },

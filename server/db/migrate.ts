@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import * as initial from './migrations/001-initial.ts';
+import * as admin from './migrations/002-admin.ts';
 import type { Database } from './schema.ts';
 
 interface Migration {
@@ -8,7 +9,10 @@ interface Migration {
 }
 
 /** Every migration in order; append, never edit one that has shipped. */
-const MIGRATIONS: Migration[] = [{ name: '001-initial', ...initial }];
+const MIGRATIONS: Migration[] = [
+  { name: '001-initial', ...initial },
+  { name: '002-admin', ...admin },
+];
 
 /** Table versions Kamailio checks before it uses a table (auth_db: 7, as for `subscriber`). */
 const KAMAILIO_TABLE_VERSIONS: Record<string, number> = { extensions: 7 };

@@ -24,6 +24,8 @@ export interface ExtensionTable {
   created_at: string;
   updated_at: string;
   password_changed_at: string;
+  /** Last time the registration watcher saw the extension registered on any node (ISO), or null. */
+  last_registered_at: string | null;
 }
 
 export interface SessionTable {
@@ -41,6 +43,19 @@ export interface AdminTable {
   password_hash: string;
   role: 'admin' | 'viewer';
   created_at: string;
+}
+
+/** An API key for automation: only the SHA-256 of the key is stored; revoked keys stay for the record. */
+export interface ApiKeyTable {
+  id: string;
+  name: string;
+  role: 'admin' | 'viewer';
+  key_hash: string;
+  /** Audit actor who created it, e.g. `admin:alice`. */
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
 }
 
 export interface AuditTable {
@@ -70,6 +85,7 @@ export interface Database {
   extensions: ExtensionTable;
   sessions: SessionTable;
   admins: AdminTable;
+  api_keys: ApiKeyTable;
   audit_log: AuditTable;
   login_throttle: LoginThrottleTable;
   version: VersionTable;
@@ -79,3 +95,6 @@ export interface Database {
 export type Extension = Selectable<ExtensionTable>;
 export type NewExtension = Insertable<ExtensionTable>;
 export type ExtensionUpdate = Updateable<ExtensionTable>;
+export type Admin = Selectable<AdminTable>;
+export type ApiKey = Selectable<ApiKeyTable>;
+export type Session = Selectable<SessionTable>;

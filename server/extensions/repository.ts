@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, Extension, Flag } from '../db/schema.ts';
+import type { Database, Extension, Flag, NewExtension } from '../db/schema.ts';
 import { sipHashes } from '../security/digest.ts';
 import { generatePassword } from '../security/password-generator.ts';
 import type { SecretBox } from '../security/secret-box.ts';
@@ -103,4 +103,27 @@ export async function setExtensionPassword(
     .where('number', '=', number)
     .executeTakeFirstOrThrow();
   return now;
+}
+
+/** The row `createExtension` would insert, for batch inserts (bulk generate, CSV import): same defaults. */
+export function newExtensionRow(
+  ctx: CredentialContext,
+  input: NewExtensionInput & { password: string },
+  now: string,
+): NewExtension {
+  return {
+    number: input.number,
+    name: input.name,
+    ...credentialColumns(ctx, input.number, input.password, now),
+    enabled: flag(input.enabled, 1),
+    manual_dialing: flag(input.manualDialing, 0),
+    call_recording: flag(input.callRecording, 0),
+    call_limit: input.callLimit ?? 2,
+    allowed_ips: (input.allowedIps ?? []).join(','),
+    forwarding: input.forwarding ?? null,
+    dnd: flag(input.dnd, 0),
+    revision: 1,
+    created_at: now,
+    updated_at: now,
+  };
 }

@@ -5,6 +5,10 @@
 # because #!define values are not expanded inside quoted strings.
 #
 {{DEFINES}}
+# Transaction flags: FLT_DLG makes the dialog module track the call (its profiles count calls per
+# extension), FLT_FORWARDED marks a call already forwarded once (never twice: no loops).
+#!define FLT_DLG 1
+#!define FLT_FORWARDED 2
 
 ####### Global parameters #########
 debug={{LOG_LEVEL}}
@@ -60,6 +64,8 @@ loadmodule "pike.so"
 loadmodule "nathelper.so"
 loadmodule "xhttp.so"
 loadmodule "websocket.so"
+loadmodule "ipops.so"
+loadmodule "dialog.so"
 #!ifdef WITH_WSS
 loadmodule "tls.so"
 #!endif
@@ -109,6 +115,11 @@ modparam("pike", "sampling_time_unit", {{PIKE_SAMPLING}})
 modparam("pike", "reqs_density_per_unit", {{PIKE_DENSITY}})
 modparam("pike", "remove_latency", 4)
 
+# Concurrent calls per extension: every call is in profile "calls" once for its caller and once
+# for its callee (both ringing and answered calls count; the entry goes when the dialog ends).
+modparam("dialog", "dlg_flag", FLT_DLG)
+modparam("dialog", "profiles_with_value", "calls")
+
 modparam("nathelper", "natping_interval", 0)
 modparam("websocket", "keepalive_mechanism", 1)
 modparam("websocket", "keepalive_timeout", 30)
@@ -140,7 +151,11 @@ request_route {
 	route(WITHINDLG);
 
 	remove_hf("Route");
-	if (is_method("INVITE")) record_route();
+	if (is_method("INVITE")) {
+		record_route();
+		# Only this proxy says a call was forwarded: a Diversion from the caller is not believed.
+		remove_hf("Diversion");
+	}
 
 	if (is_method("REGISTER")) {
 		route(REGISTRAR);
@@ -262,10 +277,28 @@ route[CALLER_POLICY] {
 		send_reply("403", "Extension disabled");
 		exit;
 	}
-	if (is_method("INVITE") && $avp(ext_manual) != 1) {
+	route(ALLOWED_IPS);
+	if (!is_method("INVITE")) return;
+	if ($avp(ext_manual) != 1) {
 		send_reply("403", "Manual dialing not allowed");
 		exit;
 	}
+	get_profile_size("calls", "$au", "$var(active)");
+	if ($var(active) >= $avp(ext_call_limit)) {
+		xlog("L_NOTICE", "extension [$au] at its call limit ($var(active) calls)\n");
+		send_reply("403", "Call limit reached");
+		exit;
+	}
+}
+
+# allowed_ips (loaded with the credentials): a comma-separated CIDR list, empty = anywhere.
+route[ALLOWED_IPS] {
+	$var(allowed) = $(avp(ext_allowed_ips){s.rm, });
+	if ($var(allowed) == $null || $var(allowed) == "") return;
+	if (is_in_subnet("$si", "$var(allowed)")) return;
+	xlog("L_NOTICE", "extension [$au] refused from $si: not in its allowed IPs\n");
+	send_reply("403", "Address not allowed");
+	exit;
 }
 
 route[REGISTRAR] {
@@ -274,6 +307,7 @@ route[REGISTRAR] {
 		send_reply("403", "Extension disabled");
 		exit;
 	}
+	route(ALLOWED_IPS);
 	# save() sends its own error reply; replying again would send a second one.
 	if (!save("location")) exit;
 	route(REGSINCE);
@@ -291,18 +325,22 @@ route[REGSINCE] {
 	$sht(regsince=>$var(key)) = $var(since);
 }
 
-# Only extensions (4 to 8 digits) are callees for now.
+# Only extensions (4 to 8 digits) are callees for now. Also runs from failure_route (forwarding
+# on no answer), so it uses only functions allowed there: send_reply, not t_newtran/sl.
 route[CALLEE] {
 	if (!($rU =~ "^[0-9]{4,8}$")) {
 		send_reply("404", "Not Found");
 		exit;
 	}
-	if (!sql_query("earshot", "select enabled from extensions where number = '$rU'", "callee")) {
+	if (!sql_query("earshot", "select enabled, call_limit, dnd, forwarding from extensions where number = '$rU'", "callee")) {
 		send_reply("500", "Server Error");
 		exit;
 	}
 	$var(rows) = $dbr(callee=>rows);
 	$var(enabled) = $dbr(callee=>[0,0]);
+	$var(limit) = $dbr(callee=>[0,1]);
+	$var(dnd) = $dbr(callee=>[0,2]);
+	$avp(fwd) = $dbr(callee=>[0,3]);
 	sql_result_free("callee");
 	if ($var(rows) == 0) {
 		send_reply("404", "Not Found");
@@ -312,13 +350,73 @@ route[CALLEE] {
 		send_reply("480", "Temporarily Unavailable");
 		exit;
 	}
+	$avp(callee) = $rU;
+	if (is_method("INVITE")) route(CALLEE_BUSY);
 	if (!lookup("location")) {
-		t_newtran();
-		t_reply("480", "Temporarily Unavailable");
+		$var(divert) = "unavailable";
+		route(FORWARD);
+		send_reply("480", "Temporarily Unavailable");
 		exit;
 	}
-	route(RELAY);
+	route(CALLEE_RELAY);
+}
+
+# Do not disturb, or as many calls as the callee's call limit: forwarded, else busy.
+route[CALLEE_BUSY] {
+	if ($var(dnd) != 1) {
+		get_profile_size("calls", "$avp(callee)", "$var(active)");
+		if ($var(active) < $var(limit)) return;
+	}
+	$var(divert) = "user-busy";
+	route(FORWARD);
+	send_reply("486", "Busy Here");
 	exit;
+}
+
+# Sends the call to the callee's forwarding target, once; returns when there is none to use.
+route[FORWARD] {
+	if (!is_method("INVITE") || isflagset(FLT_FORWARDED)) return;
+	if ($avp(fwd) == $null || $avp(fwd) == "" || $avp(fwd) == $avp(callee)) return;
+	setflag(FLT_FORWARDED);
+	xlog("L_INFO", "call to [$avp(callee)] forwarded to [$avp(fwd)] ($var(divert))\n");
+	append_hf("Diversion: <sip:$avp(callee)@{{REALM}}>;reason=$var(divert);counter=1\r\n");
+	$ru = "sip:" + $avp(fwd) + "@{{REALM}}";
+	resetdsturi();
+	route(CALLEE);
+	exit;
+}
+
+# Counts the call for its caller (once) and its current callee, arms the no-answer timer when the
+# callee forwards, and relays.
+route[CALLEE_RELAY] {
+	if (is_method("INVITE")) {
+		if (!isflagset(FLT_DLG)) {
+			setflag(FLT_DLG);
+			set_dlg_profile("calls", "$fU");
+		}
+		set_dlg_profile("calls", "$avp(callee)");
+		if (!isflagset(FLT_FORWARDED) && $avp(fwd) != $null && $avp(fwd) != "") {
+			t_set_fr({{NO_ANSWER_MS}}, {{NO_ANSWER_MS}});
+			t_on_failure("NO_ANSWER");
+		}
+	}
+	t_on_reply("REPLY");
+	if (!t_relay()) send_reply("500", "Server Error");
+	exit;
+}
+
+# The callee did not answer in time, was busy, or went away: try its forwarding target.
+failure_route[NO_ANSWER] {
+	if (t_is_canceled()) exit;
+	if (t_check_status("486|600")) {
+		$var(divert) = "user-busy";
+	} else if (t_branch_timeout() || t_check_status("408|480")) {
+		$var(divert) = "no-answer";
+	} else {
+		exit;
+	}
+	unset_dlg_profile("calls", "$avp(callee)");
+	route(FORWARD);
 }
 
 route[RELAY] {

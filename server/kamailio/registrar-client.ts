@@ -1,6 +1,11 @@
 import type { KamailioNode } from '../config.ts';
 import { KamailioRpc, type UlContact } from './rpc.ts';
-import type { Registration, RegistrarClient } from './types.ts';
+import {
+  RegistrarUnavailableError,
+  type Registration,
+  type RegistrarClient,
+  type RegistrationDump,
+} from './types.ts';
 
 /** The htable (see kamailio.cfg.tpl, route[REGSINCE]) holding first-REGISTER times by `<number>::<Call-ID>`. */
 const REGSINCE_TABLE = 'regsince';
@@ -62,6 +67,38 @@ export function toRegistration(
   };
 }
 
+/** `ul.dump` (Kamailio 5.6): domains, each with its AoRs and their contacts. */
+interface UlDump {
+  Domains?: {
+    Domain?: { Domain?: string; AoRs?: { Info?: { AoR?: string; Contacts?: { Contact: UlContact }[] } }[] };
+  }[];
+}
+
+/** `htable.dump`: hash slots, each with its items. */
+type HtableDump = { slot?: { name?: string; value?: string | number }[] }[];
+
+/** The AoRs of the `location` table with their contacts; a `number@domain` AoR is keyed by the number. */
+export function parseUlDump(dump: unknown): [string, UlContact[]][] {
+  const domains = (dump as UlDump | null)?.Domains ?? [];
+  return domains
+    .filter((d) => (d.Domain?.Domain ?? 'location') === 'location')
+    .flatMap((d) => d.Domain?.AoRs ?? [])
+    .flatMap((aor): [string, UlContact[]][] => {
+      const number = aor.Info?.AoR?.split('@')[0];
+      const contacts = (aor.Info?.Contacts ?? []).map((entry) => entry.Contact);
+      return number && contacts.length ? [[number, contacts]] : [];
+    });
+}
+
+/** The `regsince` htable as key -> epoch seconds. */
+function parseHtableDump(dump: unknown): Map<string, string | number> {
+  const entries = new Map<string, string | number>();
+  for (const slot of Array.isArray(dump) ? (dump as HtableDump) : [])
+    for (const item of slot.slot ?? [])
+      if (item.name && item.value !== undefined) entries.set(item.name, item.value);
+  return entries;
+}
+
 /** The live-registration view over every configured Kamailio node's JSON-RPC. */
 export class KamailioRegistrarClient implements RegistrarClient {
   readonly #nodes: { name: string; rpc: KamailioRpc }[];
@@ -97,6 +134,39 @@ export class KamailioRegistrarClient implements RegistrarClient {
       .filter((_node, index) => settled[index]?.status === 'rejected')
       .map((node) => node.name);
     return { unreachableNodes };
+  }
+
+  /** Every live contact on every node, one `ul.dump` (and one `htable.dump` for registered-since) per node. */
+  async listAll(): Promise<RegistrationDump> {
+    const settled = await Promise.allSettled(this.#nodes.map((node) => this.#dumpOn(node)));
+    const registrations = new Map<string, Registration[]>();
+    const unreachableNodes: string[] = [];
+    settled.forEach((result, index) => {
+      if (result.status === 'rejected') {
+        unreachableNodes.push(this.#nodes[index]?.name ?? '');
+        return;
+      }
+      for (const [number, contacts] of result.value)
+        registrations.set(number, [...(registrations.get(number) ?? []), ...contacts]);
+    });
+    if (this.#nodes.length > 0 && unreachableNodes.length === this.#nodes.length)
+      throw new RegistrarUnavailableError(unreachableNodes);
+    return { registrations, unreachableNodes };
+  }
+
+  async #dumpOn(node: { name: string; rpc: KamailioRpc }): Promise<[string, Registration[]][]> {
+    const [dump, since] = await Promise.all([
+      node.rpc.call('ul.dump'),
+      node.rpc.call('htable.dump', [REGSINCE_TABLE]).then(parseHtableDump, () => new Map<string, string>()),
+    ]);
+    const now = Date.now();
+    return parseUlDump(dump).map(([number, contacts]) => [
+      number,
+      contacts.map((contact) => {
+        const first = contact['Call-ID'] ? since.get(`${number}::${contact['Call-ID']}`) : undefined;
+        return toRegistration(node.name, contact, epochToIso(first ?? null), now);
+      }),
+    ]);
   }
 
   async #lookupOn(node: { name: string; rpc: KamailioRpc }, number: string): Promise<Registration[]> {

@@ -16,6 +16,8 @@ export interface KamailioLimits {
   authFailLimit: number;
   authFailWindowSeconds: number;
   authBlockSeconds: number;
+  /** A ringing call to an extension with forwarding goes to its forwarding target after this. */
+  noAnswerSeconds: number;
 }
 
 /** Default limits for production. */
@@ -27,6 +29,7 @@ export const DEFAULT_LIMITS: KamailioLimits = {
   authFailLimit: 5,
   authFailWindowSeconds: 300,
   authBlockSeconds: 900,
+  noAnswerSeconds: 20,
 };
 
 /** Everything the Kamailio config template needs. */
@@ -121,6 +124,8 @@ function validate(s: KamailioSettings): void {
   if (new Set(ports).size !== ports.length)
     throw new Error(`Kamailio ports must differ: ${ports.join(', ')}`);
   const { min, max } = s.registration;
+  if (!(Number.isInteger(s.limits.noAnswerSeconds) && s.limits.noAnswerSeconds >= 1))
+    throw new Error('Kamailio noAnswerSeconds must be a whole number of seconds, at least 1');
   if (!(min <= s.registration.default && s.registration.default <= max))
     throw new Error('Kamailio expires must satisfy min <= default <= max');
 }
@@ -155,6 +160,7 @@ function values(s: KamailioSettings): Record<string, string> {
     AUTH_FAIL_LIMIT: String(limits.authFailLimit),
     AUTH_FAIL_WINDOW: String(limits.authFailWindowSeconds),
     AUTH_BLOCK_SECONDS: String(limits.authBlockSeconds),
+    NO_ANSWER_MS: String(limits.noAnswerSeconds * 1000),
     ORIGIN_CHECK: originCheck(s.allowedOrigins),
   };
 }

@@ -19,10 +19,31 @@ export interface Registration {
   instance: string | null;
 }
 
+/** Every live registration on every node, merged per extension number. */
+export interface RegistrationDump {
+  /** Extension number -> its contacts on all nodes (numbers without a contact are absent). */
+  registrations: Map<string, Registration[]>;
+  /** Nodes that did not answer (their registrations are missing from the map). */
+  unreachableNodes: string[];
+}
+
+/** Thrown by `listAll` when no Kamailio node answered, so "nobody registered" is never guessed. */
+export class RegistrarUnavailableError extends Error {
+  constructor(readonly nodes: string[]) {
+    super(`No Kamailio node answered (${nodes.join(', ')}).`);
+    this.name = 'RegistrarUnavailableError';
+  }
+}
+
 /** What the account service reads from (and does to) Kamailio's live registrations. */
 export interface RegistrarClient {
   /** Every live contact of `number` across all configured nodes; nodes that did not answer are listed. */
   lookup(number: string): Promise<{ registrations: Registration[]; unreachableNodes: string[] }>;
   /** Removes every binding of `number` on every node and closes their WebSocket connections. */
   kick(number: string): Promise<void>;
+  /**
+   * Every live contact on every node (one `ul.dump` per node), merged per extension number.
+   * Rejects with RegistrarUnavailableError when no node answered.
+   */
+  listAll(): Promise<RegistrationDump>;
 }

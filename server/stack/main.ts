@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { buildApp } from '../api/app.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { KamailioProcess } from '../kamailio/launcher.ts';
+import { startRegistrationWatcher } from '../extensions/registration-watcher.ts';
 import { KamailioRegistrarClient } from '../kamailio/registrar-client.ts';
 import { settingsFromConfig } from '../kamailio/render.ts';
 import { openCore, type Core } from '../services.ts';
 import { startPortal } from './portal.ts';
-import { seedDemoExtensions } from './seed.ts';
+import { DEMO_ADMIN, seedDemoAdmin, seedDemoExtensions } from './seed.ts';
 import { buildWebApp } from './web-build.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -32,19 +33,32 @@ async function startKamailio(config: Config): Promise<KamailioProcess> {
 }
 
 async function startService(config: Config, core: Core) {
-  const app = await buildApp({
-    config,
-    db: core.db,
-    registrar: new KamailioRegistrarClient(config.kamailioNodes),
-    box: core.credentials.box,
-  });
+  const registrar = new KamailioRegistrarClient(config.kamailioNodes);
+  const app = await buildApp({ config, db: core.db, registrar, box: core.credentials.box });
   await app.register(fastifyStatic, { root: buildWebApp(ROOT), index: 'index.html' });
+  // Keeps "last registered" current for the stale-registrations report.
+  const watcher = startRegistrationWatcher({
+    db: core.db.kysely,
+    registrar,
+    onError: (error) => {
+      console.error(
+        `[earshot] Registration poll failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    },
+  });
+  app.addHook('onClose', () => watcher.stop());
   await app.listen({ host: config.host, port: config.apiPort });
   return app;
 }
 
-function printWelcome(config: Config, demo: { number: string; name: string; password: string }[]): void {
+interface Welcome {
+  demo: { number: string; name: string; password: string }[];
+  adminPassword: string | null;
+}
+
+function printWelcome(config: Config, { demo, adminPassword }: Welcome): void {
   say(`Softphone:      http://${config.host}:${config.apiPort}/`);
+  say(`Admin console:  http://${config.host}:${config.apiPort}/admin.html`);
   say(`API (OpenAPI):  http://${config.host}:${config.apiPort}/api/openapi.json`);
   say(`Widget:         http://${config.host}:${config.apiPort}/widget/earshot-softphone.js`);
   if (config.portalPort)
@@ -63,6 +77,8 @@ function printWelcome(config: Config, demo: { number: string; name: string; pass
       'Extensions exist already; create more with: npm run earshot -- extension create <number> --name "<name>"',
     );
   }
+  if (adminPassword)
+    say(`Administrator:  ${DEMO_ADMIN} / ${adminPassword}   (shown this once; stored as argon2id)`);
   say('Press Ctrl-C to stop.');
 }
 
@@ -70,6 +86,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const core = await openCore(config);
   const demo = await seedDemoExtensions(core);
+  const adminPassword = await seedDemoAdmin(core);
   say('Starting Kamailio…');
   const kamailio = await startKamailio(config);
   const app = await startService(config, core).catch(async (error: unknown) => {
@@ -84,7 +101,7 @@ async function main(): Promise<void> {
         earshotUrl,
       })
     : null;
-  printWelcome(config, demo);
+  printWelcome(config, { demo, adminPassword });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -104,5 +121,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(`[earshot] Could not start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
+  // Whatever did start (a listening socket, a timer) must not keep a failed start alive.
+  process.exit(1);
 });

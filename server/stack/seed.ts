@@ -1,5 +1,7 @@
-import type { Core } from '../services.ts';
+import { createAdmin } from '../admins/repository.ts';
 import { createExtension } from '../extensions/repository.ts';
+import { generatePassword } from '../security/password-generator.ts';
+import type { Core } from '../services.ts';
 
 /** The demo extensions `npm start` creates on an empty database. */
 const DEMO = [
@@ -25,4 +27,19 @@ export async function seedDemoExtensions(
     created.push({ number: extension.number, name: extension.name, password });
   }
   return created;
+}
+
+/** The administrator `npm start` creates when there is none, so the console can be tried at once. */
+export const DEMO_ADMIN = 'admin';
+
+/**
+ * Creates the `admin` administrator with a generated password when no administrator exists;
+ * returns the password so the caller can print it once (only its argon2id hash is stored).
+ */
+export async function seedDemoAdmin(core: Core): Promise<string | null> {
+  const any = await core.db.kysely.selectFrom('admins').select('id').limit(1).executeTakeFirst();
+  if (any) return null;
+  const password = generatePassword();
+  await createAdmin(core.db.kysely, { username: DEMO_ADMIN, role: 'admin', password });
+  return password;
 }

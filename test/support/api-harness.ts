@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { createAdmin, type AdminRole } from '../../server/admins/repository.ts';
 import { buildApp } from '../../server/api/app.ts';
 import type { ThrottleLimits } from '../../server/api/throttle.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -108,4 +109,40 @@ export async function loginAs(
   });
   if (res.statusCode !== 201) throw new Error(`login ${extension} failed: ${res.statusCode} ${res.body}`);
   return { authorization: `Bearer ${res.json<{ token: string }>().token}` };
+}
+
+/** The password every admin created by `createTestAdmin` gets. */
+export const ADMIN_PASSWORD = 'correct-horse-battery-staple-admin';
+
+let adminCount = 0;
+
+/** Creates an administrator (argon2id, through the same repository as the CLI); returns the username. */
+export async function createTestAdmin(
+  h: ApiHarness,
+  role: AdminRole,
+  username = `${role}-${String((adminCount += 1))}`,
+): Promise<string> {
+  await createAdmin(h.database.db.kysely, { username, role, password: ADMIN_PASSWORD });
+  return username;
+}
+
+/** Logs an administrator in through the admin API and returns the bearer header. */
+export async function loginAdmin(
+  h: ApiHarness,
+  username: string,
+  password = ADMIN_PASSWORD,
+): Promise<{ authorization: string }> {
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/api/v1/admin/sessions',
+    payload: { username, password },
+  });
+  if (res.statusCode !== 201)
+    throw new Error(`admin login ${username} failed: ${res.statusCode} ${res.body}`);
+  return { authorization: `Bearer ${res.json<{ token: string }>().token}` };
+}
+
+/** A new administrator with `role`, logged in: the bearer header for admin API calls. */
+export async function adminHeaders(h: ApiHarness, role: AdminRole): Promise<{ authorization: string }> {
+  return loginAdmin(h, await createTestAdmin(h, role));
 }

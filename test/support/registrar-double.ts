@@ -1,4 +1,9 @@
-import type { Registration, RegistrarClient } from '../../server/kamailio/types.ts';
+import {
+  RegistrarUnavailableError,
+  type Registration,
+  type RegistrarClient,
+  type RegistrationDump,
+} from '../../server/kamailio/types.ts';
 
 /**
  * A recording stand-in for Kamailio's registrar in API tests that are about the API itself.
@@ -12,6 +17,16 @@ export class RegistrarDouble implements RegistrarClient {
   lookup(number: string): Promise<{ registrations: Registration[]; unreachableNodes: string[] }> {
     if (this.down) return Promise.resolve({ registrations: [], unreachableNodes: ['test-node'] });
     return Promise.resolve({ registrations: this.registrations.get(number) ?? [], unreachableNodes: [] });
+  }
+
+  /** How many times `listAll` was called (one dump per list request). */
+  dumps = 0;
+
+  listAll(): Promise<RegistrationDump> {
+    this.dumps += 1;
+    if (this.down) return Promise.reject(new RegistrarUnavailableError(['test-node']));
+    const registrations = new Map([...this.registrations].filter(([, list]) => list.length > 0));
+    return Promise.resolve({ registrations, unreachableNodes: [] });
   }
 
   kick(number: string): Promise<void> {

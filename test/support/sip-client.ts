@@ -103,6 +103,20 @@ export class SipClient {
 
   /** INVITE `number`; answers a 401/407 once, ACKs the final answer, and hangs up when answered. */
   async invite(number: string): Promise<SipResult> {
+    const call = await this.call(number);
+    await call.hangup();
+    return call;
+  }
+
+  /**
+   * INVITE `number` like `invite()`, but an answered call stays up until `hangup()` (which sends
+   * the BYE and resolves with its answer; for an unanswered call it does nothing). `extraFields`
+   * are added to the INVITE.
+   */
+  async call(
+    number: string,
+    extraFields: [string, string][] = [],
+  ): Promise<SipResult & { hangup: () => Promise<SipResult | null> }> {
     const uri = `sip:${number}@${this.options.domain}`;
     const dialog: SipDialog = { callId: token(12), fromTag: token(), cseq: 0, uri, to: uri };
     const result = await this.#withAuth(
@@ -111,12 +125,19 @@ export class SipClient {
       [
         ['Contact', `<${this.contact}>`],
         ['Content-Type', 'application/sdp'],
+        ...extraFields,
       ],
       minimalSdp('127.0.0.1'),
     );
-    if (result.response && result.status >= 200 && result.status < 300)
-      await this.#ackAndBye(dialog, result.response);
-    return result;
+    const answered = result.response && result.status >= 200 && result.status < 300;
+    const inDialog = answered && result.response ? this.#ack(dialog, result.response) : null;
+    let hungUp = false;
+    const hangup = async (): Promise<SipResult | null> => {
+      if (!inDialog || hungUp) return null;
+      hungUp = true;
+      return this.request('BYE', inDialog, []);
+    };
+    return { ...result, hangup };
   }
 
   /** Resolves with the next received request of `method` (or one already received). */
@@ -219,8 +240,8 @@ export class SipClient {
     this.options.transport.send(buildSip(`ACK ${dialog.uri} SIP/2.0`, fields));
   }
 
-  // A 2xx is acknowledged end to end along the route set, then the call is hung up at once.
-  async #ackAndBye(dialog: SipDialog, response: SipMessage): Promise<void> {
+  // A 2xx is acknowledged end to end along the route set; returns the dialog for the BYE.
+  #ack(dialog: SipDialog, response: SipMessage): SipDialog {
     const contact = /<([^>]+)>/.exec(header(response, 'contact') ?? '')?.[1] ?? dialog.uri;
     const toTag = /;tag=([^;>\s]+)/.exec(header(response, 'to') ?? '')?.[1];
     const inDialog: SipDialog = {
@@ -233,7 +254,7 @@ export class SipClient {
       ([n, v]): [string, string] => [n, n === 'CSeq' ? `${dialog.cseq} ACK` : v],
     );
     this.options.transport.send(buildSip(`ACK ${contact} SIP/2.0`, ackFields));
-    await this.request('BYE', inDialog, []);
+    return inDialog;
   }
 
   #handle(message: SipMessage): void {

@@ -20,6 +20,19 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
   return typeof value === 'object' && value !== null && 'message' in value && 'error' in value;
 }
 
+/** The ApiError for a failed response: the service's own code and message, or a plain fallback. */
+export function apiErrorFrom(status: number, data: unknown): ApiError {
+  const e = isErrorBody(data)
+    ? data
+    : { error: 'http-error', message: `The account service answered ${status}.` };
+  return new ApiError(status, e.error, e.message, e.rule, e.retryAfter);
+}
+
+/** The ApiError for a request that never reached the account service. */
+export function unreachableError(): ApiError {
+  return new ApiError(0, 'unreachable', UNREACHABLE);
+}
+
 /** fetch client for the account service; holds the session token in memory only. */
 export class AccountApi {
   #token: string | null = null;
@@ -45,16 +58,11 @@ export class AccountApi {
       });
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') throw error;
-      throw new ApiError(0, 'unreachable', UNREACHABLE);
+      throw unreachableError();
     }
     if (res.status === 204) return undefined as T;
     const data: unknown = await res.json().catch(() => null);
-    if (!res.ok) {
-      const e = isErrorBody(data)
-        ? data
-        : { error: 'http-error', message: `The account service answered ${res.status}.` };
-      throw new ApiError(res.status, e.error, e.message, e.rule, e.retryAfter);
-    }
+    if (!res.ok) throw apiErrorFrom(res.status, data);
     return data as T;
   }
 

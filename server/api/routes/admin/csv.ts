@@ -1,0 +1,216 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { writeAudit } from '../../../audit.ts';
+import {
+  findTakenNumbers,
+  insertExtensions,
+  isUniqueViolation,
+  type BatchInput,
+} from '../../../extensions/batch.ts';
+import { csvHeader, extensionCsvLine } from '../../../extensions/csv-columns.ts';
+import { parseCsv } from '../../../extensions/csv-parse.ts';
+import {
+  sortErrors,
+  takenErrors,
+  validateImport,
+  type ImportError,
+  type ImportRow,
+} from '../../../extensions/import-validate.ts';
+import { generatePassword } from '../../../security/password-generator.ts';
+import { actorOf, requireAdmin, type AdminPrincipal } from '../../admin-auth.ts';
+import type { ApiContext } from '../../context.ts';
+import { HttpError } from '../../errors.ts';
+import type { RouteDoc } from '../../route-doc.ts';
+import { ErrorResponse } from '../../schemas.ts';
+import { parseWith } from '../../validation.ts';
+
+/** Largest CSV accepted by the import (about 200,000 rows). */
+export const IMPORT_BODY_LIMIT = 20 * 1024 * 1024;
+
+const EXPORT_URL = '/api/v1/admin/extensions.csv';
+const IMPORT_URL = '/api/v1/admin/extensions/import';
+const CSV_TYPE = /^(text|application)\/csv\b/i;
+
+const trueFalse = (field: string) =>
+  z.enum(['true', 'false'], { error: `${field} is true or false` }).optional();
+const ExportQuery = z.object({ secrets: trueFalse('secrets') });
+const ImportQuery = z.object({ dryRun: trueFalse('dryRun') });
+
+const RowError = z.object({ line: z.number(), column: z.string().nullable(), message: z.string() });
+export const ImportDryRunResponse = z.object({
+  ok: z.boolean(),
+  rows: z.number(),
+  errors: z.array(RowError),
+});
+export const ImportAppliedResponse = z.object({
+  created: z.number(),
+  passwords: z.array(z.object({ number: z.string(), password: z.string() })),
+});
+const InvalidCsvResponse = ErrorResponse.extend({ errors: z.array(RowError) });
+
+export const csvDocs: RouteDoc[] = [
+  {
+    method: 'GET',
+    url: EXPORT_URL,
+    summary:
+      'All extensions as text/csv (number,name,enabled,manual_dialing,call_recording,call_limit,allowed_ips,forwarding,dnd,created_at). ?secrets=true adds a password column: admin role only, audited.',
+    auth: true,
+    responses: { 200: null, 401: ErrorResponse, 403: ErrorResponse },
+  },
+  {
+    method: 'POST',
+    url: IMPORT_URL,
+    summary:
+      'Import extensions from a text/csv body (same columns, password optional -> generated; up to 20 MB). ?dryRun=true reports every bad row with its line; otherwise all rows are created in one transaction or none.',
+    auth: true,
+    responses: {
+      200: ImportDryRunResponse,
+      201: ImportAppliedResponse,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      422: InvalidCsvResponse,
+    },
+  },
+];
+
+async function exportCsv(
+  ctx: ApiContext,
+  admin: AdminPrincipal,
+  secrets: boolean,
+  ip: string,
+): Promise<string> {
+  const extensions = await ctx.db.selectFrom('extensions').selectAll().orderBy('number').execute();
+  const lines = extensions.map((e) =>
+    extensionCsvLine(e, secrets ? ctx.credentials.box.open(e.secret_enc) : undefined),
+  );
+  await writeAudit(
+    ctx.db,
+    {
+      actor: actorOf(admin),
+      action: secrets ? 'extension.export-secrets' : 'extension.export',
+      target: 'extensions.csv',
+      ip,
+      details: { count: extensions.length, secrets },
+    },
+    ctx.now(),
+  );
+  return csvHeader(secrets) + lines.join('');
+}
+
+/** Every problem of the file, including numbers that already exist (one lookup per 5,000 rows). */
+async function checkImport(
+  ctx: ApiContext,
+  text: string,
+): Promise<{ rows: ImportRow[]; errors: ImportError[]; total: number }> {
+  const check = validateImport(parseCsv(text));
+  const taken = await findTakenNumbers(ctx.db, [...new Set(check.rows.map((r) => r.number))]);
+  return { ...check, errors: sortErrors([...check.errors, ...takenErrors(check.rows, taken)]) };
+}
+
+function invalidCsv(errors: ImportError[]): HttpError {
+  const count = errors.length === 1 ? 'a problem' : `${errors.length} problems`;
+  return new HttpError(
+    422,
+    'invalid-csv',
+    `The file has ${count}; nothing was imported. Fix the rows listed and import again.`,
+    { errors },
+  );
+}
+
+async function applyImport(ctx: ApiContext, rows: ImportRow[], actor: string, ip: string) {
+  const inputs: (BatchInput & { generated: boolean })[] = rows.map(({ line: _line, password, ...row }) => ({
+    ...row,
+    password: password ?? generatePassword(),
+    generated: password === undefined,
+  }));
+  const now = ctx.now();
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      await insertExtensions(trx, ctx.credentials, inputs, now.toISOString());
+      await writeAudit(
+        trx,
+        {
+          actor,
+          action: 'extension.import',
+          target: 'extensions.csv',
+          ip,
+          details: { created: inputs.length },
+        },
+        now,
+      );
+    });
+  } catch (error) {
+    // Someone created one of the numbers between the check and the insert: report it like a dry run.
+    if (!isUniqueViolation(error)) throw error;
+    const taken = await findTakenNumbers(
+      ctx.db,
+      rows.map((r) => r.number),
+    );
+    throw invalidCsv(takenErrors(rows, taken));
+  }
+  const passwords = inputs
+    .filter((i) => i.generated)
+    .map((i) => ({ number: i.number, password: i.password }));
+  return { created: inputs.length, passwords };
+}
+
+function csvBody(request: FastifyRequest): string {
+  const type = request.headers['content-type'] ?? '';
+  if (!CSV_TYPE.test(type) || typeof request.body !== 'string')
+    throw new HttpError(
+      415,
+      'unsupported-media-type',
+      'Send the file as the request body with Content-Type: text/csv.',
+    );
+  return request.body;
+}
+
+/** GET /api/v1/admin/extensions.csv and POST /api/v1/admin/extensions/import (text/csv scoped to it). */
+export function csvRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get(EXPORT_URL, async (request, reply) => {
+    const { secrets } = parseWith(ExportQuery, request.query);
+    const admin = await requireAdmin(ctx, request, secrets === 'true' ? 'admin' : 'viewer');
+    const csv = await exportCsv(ctx, admin, secrets === 'true', request.ip);
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="extensions.csv"')
+      .header('cache-control', 'no-store')
+      .send(csv);
+  });
+
+  // The app accepts JSON only; CSV (and, to answer with a clear 415, anything else) only here.
+  void app.register((scoped, _options, done) => {
+    scoped.addContentTypeParser(
+      ['text/csv', 'application/csv'],
+      { parseAs: 'string' },
+      (_request, body, next) => {
+        next(null, body);
+      },
+    );
+    scoped.addContentTypeParser('*', { parseAs: 'string' }, (_request, _body, next) => {
+      next(null, undefined);
+    });
+    // Authenticated before the body is read: strangers cannot make the service buffer 20 MB.
+    const principals = new WeakMap<FastifyRequest, AdminPrincipal>();
+    const authenticate = async (request: FastifyRequest) => {
+      principals.set(request, await requireAdmin(ctx, request, 'admin'));
+    };
+    scoped.post(
+      IMPORT_URL,
+      { bodyLimit: IMPORT_BODY_LIMIT, onRequest: authenticate },
+      async (request, reply) => {
+        const admin = principals.get(request) ?? (await requireAdmin(ctx, request, 'admin'));
+        const { dryRun } = parseWith(ImportQuery, request.query);
+        const check = await checkImport(ctx, csvBody(request));
+        if (dryRun === 'true')
+          return { ok: check.errors.length === 0, rows: check.total, errors: check.errors };
+        if (check.errors.length) throw invalidCsv(check.errors);
+        return reply.status(201).send(await applyImport(ctx, check.rows, actorOf(admin), request.ip));
+      },
+    );
+    done();
+  });
+}

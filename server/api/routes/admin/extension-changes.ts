@@ -1,0 +1,213 @@
+// Admin API: edit (PATCH with If-Match), enable, disable and delete extensions. Disabling and
+// deleting take effect in Kamailio at once: registrations are kicked and agent sessions end.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { writeAudit } from '../../../audit.ts';
+import {
+  deleteExtensionIf,
+  revokeAgentSessions,
+  updateExtensionIf,
+  type ChangeOutcome,
+  type ExtensionChanges,
+} from '../../../extensions/admin-update.ts';
+import { checkCidrList } from '../../../extensions/cidr.ts';
+import type { Extension } from '../../../db/schema.ts';
+import { actorOf, requireAdmin, type AdminPrincipal } from '../../admin-auth.ts';
+import type { ApiContext } from '../../context.ts';
+import { HttpError } from '../../errors.ts';
+import type { RouteDoc } from '../../route-doc.ts';
+import { ErrorResponse } from '../../schemas.ts';
+import { parseWith } from '../../validation.ts';
+import {
+  ADMIN_BASE,
+  conflict,
+  etagOf,
+  ifMatchRevision,
+  kickDevices,
+  liveRegistrations,
+  notFound,
+  numberParam,
+  toAdminExtension,
+} from './extension-view.ts';
+import { AdminExtension, ConflictResponse, PatchBody } from './schemas.ts';
+
+const ONE = `${ADMIN_BASE}/extensions/{number}`;
+const auth = { 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+const IF_MATCH = {
+  'If-Match': { required: true, description: 'The ETag of the extension as you last read it.' },
+};
+
+export const extensionChangeDocs: RouteDoc[] = [
+  {
+    method: 'PATCH',
+    url: ONE,
+    summary:
+      'Change any of name, enabled, manualDialing, callRecording, callLimit, allowedIps, forwarding, dnd. Needs If-Match (428 without, 412 with the current row when someone else changed it). Disabling kicks the registrations at once.',
+    auth: true,
+    body: PatchBody,
+    headers: IF_MATCH,
+    responses: {
+      200: AdminExtension,
+      400: ErrorResponse,
+      ...auth,
+      412: ConflictResponse,
+      428: ErrorResponse,
+    },
+  },
+  {
+    method: 'POST',
+    url: `${ONE}/enable`,
+    summary: 'Enable the extension (no If-Match needed; for automation).',
+    auth: true,
+    responses: { 200: AdminExtension, ...auth },
+  },
+  {
+    method: 'POST',
+    url: `${ONE}/disable`,
+    summary:
+      'Disable the extension: Kamailio refuses it at once, its devices are kicked and its agents logged out.',
+    auth: true,
+    responses: { 200: AdminExtension, ...auth },
+  },
+  {
+    method: 'DELETE',
+    url: ONE,
+    summary:
+      'Delete the extension (If-Match optional); its registrations are kicked and its agent sessions end.',
+    auth: true,
+    headers: { 'If-Match': { required: false, description: 'When given, delete only if unchanged since.' } },
+    responses: { 204: null, ...auth, 412: ConflictResponse },
+  },
+];
+
+/** What a change did to Kamailio and the agent's sessions, for the audit log. */
+interface Disconnect {
+  kicked: boolean | null;
+  sessionsRevoked: number;
+}
+
+/** Kicks the devices when the change shuts the extension out (disabled, deleted) or narrows where it may register from. */
+async function disconnectIfNeeded(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  before: Extension,
+  after: Extension | null,
+): Promise<Disconnect> {
+  const shutOut = before.enabled === 1 && (after === null || after.enabled === 0);
+  const ipsChanged = after !== null && after.allowed_ips !== before.allowed_ips && after.enabled === 1;
+  if (!shutOut && !ipsChanged) return { kicked: null, sessionsRevoked: 0 };
+  const sessionsRevoked = shutOut ? await revokeAgentSessions(ctx.db, before.number) : 0;
+  return { kicked: await kickDevices(ctx, request, before.number), sessionsRevoked };
+}
+
+/** The changed fields (never a secret) for the audit log. */
+function changedFields(changes: ExtensionChanges): Record<string, string | number | boolean | null> {
+  const details: Record<string, string | number | boolean | null> = {};
+  for (const [key, value] of Object.entries(changes))
+    if (value !== undefined)
+      details[key] = Array.isArray(value) ? value.join(' ') : (value as string | number | boolean | null);
+  return details;
+}
+
+async function settle(
+  ctx: ApiContext,
+  number: string,
+  outcome: ChangeOutcome,
+): Promise<{ before: Extension; extension: Extension }> {
+  if (outcome.status === 'missing') throw notFound(number);
+  if (outcome.status === 'conflict') throw conflict(outcome.current, await liveRegistrations(ctx, number));
+  return outcome;
+}
+
+async function applyChanges(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  admin: AdminPrincipal,
+  changes: ExtensionChanges,
+  revision: number | null,
+  action: string,
+) {
+  const number = numberParam(request);
+  const outcome = await updateExtensionIf(ctx.db, number, changes, revision, ctx.now());
+  const { before, extension } = await settle(ctx, number, outcome);
+  const disconnect = await disconnectIfNeeded(ctx, request, before, extension);
+  await writeAudit(
+    ctx.db,
+    {
+      actor: actorOf(admin),
+      action,
+      target: number,
+      ip: request.ip,
+      details: { ...changedFields(changes), ...disconnect, revision: extension.revision },
+    },
+    ctx.now(),
+  );
+  return extension;
+}
+
+function normalised(body: PatchBody, number: string): ExtensionChanges {
+  if (body.forwarding === number)
+    throw new HttpError(400, 'invalid-request', 'forwarding: an extension cannot forward to itself', {
+      field: 'forwarding',
+    });
+  if (body.allowedIps === undefined) return body;
+  const ips = checkCidrList(body.allowedIps);
+  if (!ips.ok)
+    throw new HttpError(400, 'invalid-request', `allowedIps: ${ips.message}`, { field: 'allowedIps' });
+  return { ...body, allowedIps: ips.cidrs };
+}
+
+async function send(ctx: ApiContext, reply: FastifyReply, extension: Extension) {
+  return reply
+    .header('etag', etagOf(extension))
+    .send(toAdminExtension(extension, await liveRegistrations(ctx, extension.number)));
+}
+
+async function patch(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
+  const admin = await requireAdmin(ctx, request, 'admin');
+  const number = numberParam(request);
+  const revision = ifMatchRevision(request);
+  if (revision === null)
+    throw new HttpError(
+      428,
+      'precondition-required',
+      'Send the If-Match header with the ETag you read, so nobody else’s change is overwritten.',
+    );
+  const changes = normalised(parseWith(PatchBody, request.body ?? {}), number);
+  return send(ctx, reply, await applyChanges(ctx, request, admin, changes, revision, 'extension.update'));
+}
+
+async function setEnabled(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, enabled: boolean) {
+  const admin = await requireAdmin(ctx, request, 'admin');
+  const action = enabled ? 'extension.enable' : 'extension.disable';
+  return send(ctx, reply, await applyChanges(ctx, request, admin, { enabled }, null, action));
+}
+
+async function remove(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
+  const admin = await requireAdmin(ctx, request, 'admin');
+  const number = numberParam(request);
+  const outcome = await deleteExtensionIf(ctx.db, number, ifMatchRevision(request));
+  const { before } = await settle(ctx, number, outcome);
+  const sessionsRevoked = await revokeAgentSessions(ctx.db, number);
+  const kicked = await kickDevices(ctx, request, number);
+  await writeAudit(
+    ctx.db,
+    {
+      actor: actorOf(admin),
+      action: 'extension.delete',
+      target: number,
+      ip: request.ip,
+      details: { name: before.name, kicked, sessionsRevoked },
+    },
+    ctx.now(),
+  );
+  return reply.status(204).send();
+}
+
+/** PATCH/DELETE /api/v1/admin/extensions/:number and POST …/enable, …/disable. */
+export function extensionChangeRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const one = `${ADMIN_BASE}/extensions/:number`;
+  app.patch(one, (request, reply) => patch(ctx, request, reply));
+  app.post(`${one}/enable`, (request, reply) => setEnabled(ctx, request, reply, true));
+  app.post(`${one}/disable`, (request, reply) => setEnabled(ctx, request, reply, false));
+  app.delete(one, (request, reply) => remove(ctx, request, reply));
+}

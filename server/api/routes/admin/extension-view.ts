@@ -1,0 +1,134 @@
+// How an extension row looks in the admin API, its ETag, and the helpers the extension routes share.
+import type { FastifyRequest } from 'fastify';
+import type { Extension } from '../../../db/schema.ts';
+import type { Registration } from '../../../kamailio/types.ts';
+import type { ApiContext } from '../../context.ts';
+import { HttpError } from '../../errors.ts';
+import type { AdminExtension } from './schemas.ts';
+
+/** The mask every row shows instead of the SIP password. */
+export const PASSWORD_MASK = '••••••••';
+
+/** Admin API base path. */
+export const ADMIN_BASE = '/api/v1/admin';
+
+/** The ETag of a row: its revision, quoted. */
+export const etagOf = (row: Extension): string => `"${row.revision}"`;
+
+/** The registration summary: the most recently refreshed device leads, `contacts` counts all. */
+function registrationOf(registrations: readonly Registration[]): AdminExtension['registration'] {
+  const lead = [...registrations].sort((a, b) => b.expiresAt.localeCompare(a.expiresAt))[0];
+  if (!lead)
+    return {
+      registered: false,
+      registeredAt: null,
+      expiresAt: null,
+      node: null,
+      clientIp: null,
+      clientName: null,
+      contacts: 0,
+    };
+  return {
+    registered: true,
+    registeredAt: lead.registeredAt,
+    expiresAt: lead.expiresAt,
+    node: lead.node,
+    clientIp: lead.clientIp || null,
+    clientName: lead.userAgent || null,
+    contacts: registrations.length,
+  };
+}
+
+/** The earliest registered-since time among an extension's devices (for sort=registeredAt). */
+export function registeredSince(registrations: readonly Registration[] | undefined): string | null {
+  const times = (registrations ?? []).map((r) => r.registeredAt ?? r.expiresAt).sort();
+  return times[0] ?? null;
+}
+
+/** An extension as the admin API shows it: every field of the account list, the password masked. */
+export function toAdminExtension(
+  row: Extension,
+  registrations: readonly Registration[] = [],
+): AdminExtension {
+  return {
+    number: row.number,
+    name: row.name,
+    password: PASSWORD_MASK,
+    enabled: row.enabled === 1,
+    status: row.enabled === 1 ? 'enabled' : 'disabled',
+    manualDialing: row.manual_dialing === 1,
+    callRecording: row.call_recording === 1,
+    callLimit: row.call_limit,
+    allowedIps: row.allowed_ips.split(',').filter(Boolean),
+    forwarding: row.forwarding,
+    dnd: row.dnd === 1,
+    registration: registrationOf(registrations),
+    lastRegisteredAt: row.last_registered_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    passwordChangedAt: row.password_changed_at,
+    etag: etagOf(row),
+  };
+}
+
+/** The live registrations of one extension; Kamailio being down shows it unregistered, never fails. */
+export async function liveRegistrations(ctx: ApiContext, number: string): Promise<Registration[]> {
+  return ctx.registrar.lookup(number).then(
+    (result) => result.registrations,
+    () => [],
+  );
+}
+
+/** The extension number from the path; anything else is a plain 404. */
+export function numberParam(request: FastifyRequest): string {
+  const number = (request.params as { number?: string }).number ?? '';
+  if (!/^\d{4,8}$/.test(number)) throw notFound(number);
+  return number;
+}
+
+/** 404 for an extension that does not exist. */
+export function notFound(number: string): HttpError {
+  return new HttpError(404, 'not-found', `There is no extension ${number}.`);
+}
+
+/**
+ * The revision an `If-Match` header names: a number, null when the header is absent, or NaN when it
+ * names none (a malformed or foreign ETag never matches).
+ */
+export function ifMatchRevision(request: FastifyRequest): number | null {
+  const header = request.headers['if-match'];
+  if (header === undefined || header === '') return null;
+  const match = /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(header);
+  return match ? Number(match[1]) : Number.NaN;
+}
+
+/** 412 with the row as it is now, so the console can show what changed. */
+export function conflict(current: Extension, registrations: readonly Registration[]): HttpError {
+  return new HttpError(
+    412,
+    'conflict',
+    `Someone else changed extension ${current.number} since you opened it. Reload and try again.`,
+    { current: toAdminExtension(current, registrations) },
+  );
+}
+
+/**
+ * Removes the extension's live registrations (and closes their WebSockets). Kamailio being
+ * unreachable does not undo the change; it is logged and reported as false.
+ */
+export async function kickDevices(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  number: string,
+): Promise<boolean> {
+  try {
+    await ctx.registrar.kick(number);
+    return true;
+  } catch (error) {
+    request.log.warn(
+      { extension: number, reason: error instanceof Error ? error.message : String(error) },
+      'could not disconnect the devices of an extension',
+    );
+    return false;
+  }
+}

@@ -1,0 +1,165 @@
+// Admin API: list, read and create extensions.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { writeAudit } from '../../../audit.ts';
+import { listExtensions, type ExtensionFilter } from '../../../extensions/admin-list.ts';
+import { isUniqueViolation } from '../../../extensions/batch.ts';
+import { checkCidrList } from '../../../extensions/cidr.ts';
+import { createExtension, DuplicateExtensionError, findExtension } from '../../../extensions/repository.ts';
+import type { RegistrationDump } from '../../../kamailio/types.ts';
+import { checkPassword } from '../../../security/password-policy.ts';
+import { actorOf, requireAdmin } from '../../admin-auth.ts';
+import type { ApiContext } from '../../context.ts';
+import { HttpError } from '../../errors.ts';
+import type { RouteDoc } from '../../route-doc.ts';
+import { ErrorResponse } from '../../schemas.ts';
+import { parseWith } from '../../validation.ts';
+import {
+  ADMIN_BASE,
+  etagOf,
+  liveRegistrations,
+  notFound,
+  numberParam,
+  registeredSince,
+  toAdminExtension,
+} from './extension-view.ts';
+import { AdminExtension, CreateBody, CreateResponse, ListQuery, ListResponse } from './schemas.ts';
+
+const auth = { 401: ErrorResponse, 403: ErrorResponse };
+
+export const extensionDocs: RouteDoc[] = [
+  {
+    method: 'GET',
+    url: `${ADMIN_BASE}/extensions`,
+    summary:
+      'One page of extensions with every field of the account list and the live registration (one registrar dump per request); search q matches a number prefix or a name substring.',
+    auth: true,
+    query: ListQuery,
+    responses: { 200: ListResponse, 400: ErrorResponse, ...auth },
+  },
+  {
+    method: 'GET',
+    url: `${ADMIN_BASE}/extensions/{number}`,
+    summary: 'One extension; the ETag header carries its revision for If-Match.',
+    auth: true,
+    responses: { 200: AdminExtension, ...auth, 404: ErrorResponse },
+  },
+  {
+    method: 'POST',
+    url: `${ADMIN_BASE}/extensions`,
+    summary: 'Create an extension; without a password one is generated and returned this once.',
+    auth: true,
+    body: CreateBody,
+    responses: { 201: CreateResponse, 400: ErrorResponse, ...auth, 409: ErrorResponse },
+  },
+];
+
+const bool = (text: 'true' | 'false' | undefined): boolean | undefined =>
+  text === undefined ? undefined : text === 'true';
+
+/** One registrar dump; Kamailio being unreachable shows every row unregistered and names the nodes. */
+async function dumpRegistrations(ctx: ApiContext): Promise<RegistrationDump> {
+  try {
+    return await ctx.registrar.listAll();
+  } catch {
+    return { registrations: new Map(), unreachableNodes: ctx.config.kamailioNodes.map((n) => n.name) };
+  }
+}
+
+async function list(ctx: ApiContext, request: FastifyRequest) {
+  await requireAdmin(ctx, request, 'viewer');
+  const query = parseWith(ListQuery, request.query);
+  const dump = await dumpRegistrations(ctx);
+  const registered = bool(query.registered);
+  const filter: ExtensionFilter = {
+    q: query.q,
+    enabled: bool(query.enabled),
+    manualDialing: bool(query.manualDialing),
+    callRecording: bool(query.callRecording),
+    ...(registered === undefined
+      ? {}
+      : { registered: { is: registered, numbers: [...dump.registrations.keys()] } }),
+  };
+  const { rows, total } = await listExtensions(ctx.db, {
+    filter,
+    sort: query.sort,
+    order: query.order,
+    page: query.page,
+    pageSize: query.pageSize,
+    registeredAt: (number) => registeredSince(dump.registrations.get(number)),
+  });
+  return {
+    items: rows.map((row) => toAdminExtension(row, dump.registrations.get(row.number))),
+    total,
+    page: query.page,
+    pageSize: query.pageSize,
+    unavailableNodes: dump.unreachableNodes,
+  };
+}
+
+async function getOne(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
+  await requireAdmin(ctx, request, 'viewer');
+  const number = numberParam(request);
+  const row = await findExtension(ctx.db, number);
+  if (!row) throw notFound(number);
+  return reply.header('etag', etagOf(row)).send(toAdminExtension(row, await liveRegistrations(ctx, number)));
+}
+
+/** The create body with its password checked and its allowed IPs normalised; 400 otherwise. */
+function checkCreate(body: CreateBody): CreateBody {
+  if (body.password !== undefined) {
+    const verdict = checkPassword(body.password, body.number);
+    if (!verdict.ok)
+      throw new HttpError(400, 'weak-password', verdict.message ?? 'Choose another password.', {
+        rule: verdict.rule,
+        field: 'password',
+      });
+  }
+  if (body.forwarding === body.number)
+    throw new HttpError(400, 'invalid-request', 'forwarding: an extension cannot forward to itself', {
+      field: 'forwarding',
+    });
+  const ips = checkCidrList(body.allowedIps ?? []);
+  if (!ips.ok)
+    throw new HttpError(400, 'invalid-request', `allowedIps: ${ips.message}`, { field: 'allowedIps' });
+  return { ...body, allowedIps: ips.cidrs };
+}
+
+async function create(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
+  const admin = await requireAdmin(ctx, request, 'admin');
+  const body = checkCreate(parseWith(CreateBody, request.body));
+  const taken = new HttpError(409, 'extension-exists', `Extension ${body.number} already exists.`);
+  const created = await createExtension(ctx.db, ctx.credentials, body).catch((error: unknown) => {
+    throw error instanceof DuplicateExtensionError || isUniqueViolation(error) ? taken : error;
+  });
+  const { extension } = created;
+  await writeAudit(
+    ctx.db,
+    {
+      actor: actorOf(admin),
+      action: 'extension.create',
+      target: extension.number,
+      ip: request.ip,
+      details: {
+        name: extension.name,
+        enabled: extension.enabled === 1,
+        passwordGenerated: body.password === undefined,
+      },
+    },
+    ctx.now(),
+  );
+  return reply
+    .status(201)
+    .header('etag', etagOf(extension))
+    .header('cache-control', 'no-store')
+    .send({
+      extension: toAdminExtension(extension),
+      ...(body.password === undefined ? { password: created.password } : {}),
+    });
+}
+
+/** GET/POST /api/v1/admin/extensions and GET /api/v1/admin/extensions/:number. */
+export function extensionRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get(`${ADMIN_BASE}/extensions`, (request) => list(ctx, request));
+  app.get(`${ADMIN_BASE}/extensions/:number`, (request, reply) => getOne(ctx, request, reply));
+  app.post(`${ADMIN_BASE}/extensions`, (request, reply) => create(ctx, request, reply));
+}

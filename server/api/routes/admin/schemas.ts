@@ -1,0 +1,173 @@
+// Request and response schemas of the admin API (validation, OpenAPI, and the console's types).
+import { z } from 'zod';
+import { isCidr } from '../../../extensions/cidr.ts';
+import { CALL_LIMIT, FORWARDING, NAME_MAX_LENGTH } from '../../../extensions/fields.ts';
+
+const role = z.enum(['admin', 'viewer'], { error: 'role is "admin" or "viewer"' });
+const boolText = (field: string) =>
+  z.enum(['true', 'false'], { error: `${field} is true or false` }).optional();
+
+export const AdminLoginBody = z.strictObject({
+  username: z.string({ error: 'enter the username' }).min(1, { error: 'enter the username' }).max(64),
+  password: z.string({ error: 'enter the password' }).min(1, { error: 'enter the password' }).max(1024),
+});
+export const AdminIdentity = z.object({ username: z.string(), role });
+export const AdminSessionResponse = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  admin: AdminIdentity,
+});
+
+export const ApiKeyBody = z.strictObject({
+  name: z
+    .string({ error: 'name the key' })
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'a key name has 1 to 64 letters, digits or . _ -' }),
+  role,
+});
+export const ApiKeyItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  role,
+  createdAt: z.string(),
+  createdBy: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export const ApiKeyList = z.object({ items: z.array(ApiKeyItem) });
+export const ApiKeyCreated = z.object({ id: z.string(), name: z.string(), role, key: z.string() });
+
+export const Registration = z.object({
+  registered: z.boolean(),
+  registeredAt: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  node: z.string().nullable(),
+  clientIp: z.string().nullable(),
+  clientName: z.string().nullable(),
+  contacts: z.number(),
+});
+
+export const AdminExtension = z.object({
+  number: z.string(),
+  name: z.string(),
+  /** Always masked; reveal with POST …/secret/reveal. */
+  password: z.string(),
+  enabled: z.boolean(),
+  status: z.enum(['enabled', 'disabled']),
+  manualDialing: z.boolean(),
+  callRecording: z.boolean(),
+  callLimit: z.number(),
+  allowedIps: z.array(z.string()),
+  forwarding: z.string().nullable(),
+  dnd: z.boolean(),
+  registration: Registration,
+  lastRegisteredAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  passwordChangedAt: z.string(),
+  etag: z.string(),
+});
+export type AdminExtension = z.infer<typeof AdminExtension>;
+
+export const ListQuery = z.object({
+  page: z.coerce.number({ error: 'page is a number' }).int().min(1, { error: 'page starts at 1' }).default(1),
+  pageSize: z.coerce
+    .number({ error: 'pageSize is a number' })
+    .int()
+    .min(1, { error: 'pageSize is at least 1' })
+    .max(500, { error: 'pageSize is at most 500' })
+    .default(50),
+  sort: z
+    .enum(['number', 'name', 'createdAt', 'registeredAt'], {
+      error: 'sort is number, name, createdAt or registeredAt',
+    })
+    .default('number'),
+  order: z.enum(['asc', 'desc'], { error: 'order is asc or desc' }).default('asc'),
+  q: z.string().max(128, { error: 'the search text is too long' }).optional(),
+  enabled: boolText('enabled'),
+  registered: boolText('registered'),
+  manualDialing: boolText('manualDialing'),
+  callRecording: boolText('callRecording'),
+});
+export type ListQuery = z.infer<typeof ListQuery>;
+
+export const ListResponse = z.object({
+  items: z.array(AdminExtension),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+  /** Kamailio nodes that did not answer: their registrations are missing from the rows. */
+  unavailableNodes: z.array(z.string()),
+});
+
+/** The settings an admin may edit (PATCH) or give at creation. */
+const settings = {
+  name: z
+    .string({ error: 'name must be a string' })
+    .trim()
+    .min(1, { error: 'enter a name' })
+    .max(NAME_MAX_LENGTH, { error: `a name has at most ${NAME_MAX_LENGTH} characters` }),
+  enabled: z.boolean({ error: 'enabled is true or false' }),
+  manualDialing: z.boolean({ error: 'manualDialing is true or false' }),
+  callRecording: z.boolean({ error: 'callRecording is true or false' }),
+  callLimit: z
+    .number({ error: 'callLimit is a number' })
+    .int({ error: 'callLimit is a whole number' })
+    .min(CALL_LIMIT.min, { error: `callLimit is at least ${CALL_LIMIT.min}` })
+    .max(CALL_LIMIT.max, { error: `callLimit is at most ${CALL_LIMIT.max}` }),
+  allowedIps: z
+    .array(z.string().refine(isCidr, { error: 'each entry is an IP address or CIDR range, e.g. 10.0.0.0/8' }))
+    .max(100, { error: 'at most 100 allowed-IP entries' }),
+  forwarding: z
+    .string()
+    .regex(FORWARDING, {
+      error: 'forward to an extension or phone number: 2 to 32 digits, optionally starting with +',
+    })
+    .nullable(),
+  dnd: z.boolean({ error: 'dnd is true or false' }),
+};
+
+export const CreateBody = z.strictObject({
+  number: z.string({ error: 'enter the extension number' }).regex(/^\d{4,8}$/, {
+    error: 'an extension number has 4 to 8 digits',
+  }),
+  name: settings.name,
+  password: z.string({ error: 'password must be a string' }).max(1024).optional(),
+  enabled: settings.enabled.optional(),
+  manualDialing: settings.manualDialing.optional(),
+  callRecording: settings.callRecording.optional(),
+  callLimit: settings.callLimit.optional(),
+  allowedIps: settings.allowedIps.optional(),
+  forwarding: settings.forwarding.optional(),
+  dnd: settings.dnd.optional(),
+});
+export type CreateBody = z.infer<typeof CreateBody>;
+
+export const CreateResponse = z.object({ extension: AdminExtension, password: z.string().optional() });
+
+export const PatchBody = z.strictObject({
+  name: settings.name.optional(),
+  enabled: settings.enabled.optional(),
+  manualDialing: settings.manualDialing.optional(),
+  callRecording: settings.callRecording.optional(),
+  callLimit: settings.callLimit.optional(),
+  allowedIps: settings.allowedIps.optional(),
+  forwarding: settings.forwarding.optional(),
+  dnd: settings.dnd.optional(),
+});
+export type PatchBody = z.infer<typeof PatchBody>;
+
+export const ConflictResponse = z.object({
+  error: z.string(),
+  message: z.string(),
+  current: AdminExtension,
+});
+
+export const SecretBody = z.strictObject({
+  password: z.string({ error: 'password must be a string' }).min(1, { error: 'enter a password' }).max(1024),
+});
+export const SecretResponse = z.object({ password: z.string() });
+
+export const NumberParams = z.object({
+  number: z.string().regex(/^\d{4,8}$/, { error: 'an extension number has 4 to 8 digits' }),
+});
+export const IdParams = z.object({ id: z.string().min(1).max(64) });

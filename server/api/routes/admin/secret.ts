@@ -1,0 +1,116 @@
+// Admin API: an extension's SIP secret — reveal (admin role, audited), regenerate, set a chosen
+// one (the self-service policy). A new secret kicks the devices and ends the agent's sessions.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { writeAudit } from '../../../audit.ts';
+import { revokeAgentSessions } from '../../../extensions/admin-update.ts';
+import { findExtension, setExtensionPassword } from '../../../extensions/repository.ts';
+import type { Extension } from '../../../db/schema.ts';
+import { generatePassword } from '../../../security/password-generator.ts';
+import { checkPassword } from '../../../security/password-policy.ts';
+import { actorOf, requireAdmin, type AdminPrincipal } from '../../admin-auth.ts';
+import type { ApiContext } from '../../context.ts';
+import { HttpError } from '../../errors.ts';
+import type { RouteDoc } from '../../route-doc.ts';
+import { ErrorResponse } from '../../schemas.ts';
+import { parseWith } from '../../validation.ts';
+import { ADMIN_BASE, kickDevices, notFound, numberParam } from './extension-view.ts';
+import { SecretBody, SecretResponse } from './schemas.ts';
+
+const SECRET = `${ADMIN_BASE}/extensions/{number}/secret`;
+const auth = { 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+
+export const secretDocs: RouteDoc[] = [
+  {
+    method: 'POST',
+    url: `${SECRET}/reveal`,
+    summary: "The extension's SIP password (admin role only; every reveal is audited).",
+    auth: true,
+    responses: { 200: SecretResponse, ...auth },
+  },
+  {
+    method: 'POST',
+    url: `${SECRET}/regenerate`,
+    summary: 'A new high-entropy SIP password, returned this once; devices are kicked and must be updated.',
+    auth: true,
+    responses: { 200: SecretResponse, ...auth },
+  },
+  {
+    method: 'PUT',
+    url: SECRET,
+    summary: 'Set a chosen SIP password (same policy as self-service); devices are kicked.',
+    auth: true,
+    body: SecretBody,
+    responses: { 204: null, 400: ErrorResponse, ...auth },
+  },
+];
+
+async function target(ctx: ApiContext, request: FastifyRequest): Promise<Extension> {
+  const number = numberParam(request);
+  const extension = await findExtension(ctx.db, number);
+  if (!extension) throw notFound(number);
+  return extension;
+}
+
+const audit = (
+  ctx: ApiContext,
+  request: FastifyRequest,
+  admin: AdminPrincipal,
+  action: string,
+  number: string,
+  details = {},
+) =>
+  writeAudit(ctx.db, { actor: actorOf(admin), action, target: number, ip: request.ip, details }, ctx.now());
+
+/** Stores the new password, ends the agent's sessions and kicks its devices (like a self-service change). */
+async function replaceSecret(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  admin: AdminPrincipal,
+  number: string,
+  password: string,
+  action: string,
+): Promise<void> {
+  await setExtensionPassword(ctx.db, ctx.credentials, number, password);
+  const sessionsRevoked = await revokeAgentSessions(ctx.db, number);
+  const kicked = await kickDevices(ctx, request, number);
+  await audit(ctx, request, admin, action, number, { sessionsRevoked, kicked });
+}
+
+async function reveal(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
+  const admin = await requireAdmin(ctx, request, 'admin');
+  const extension = await target(ctx, request);
+  await audit(ctx, request, admin, 'extension.secret.reveal', extension.number);
+  return reply
+    .header('cache-control', 'no-store')
+    .send({ password: ctx.credentials.box.open(extension.secret_enc) });
+}
+
+async function regenerate(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
+  const admin = await requireAdmin(ctx, request, 'admin');
+  const extension = await target(ctx, request);
+  const password = generatePassword();
+  await replaceSecret(ctx, request, admin, extension.number, password, 'extension.secret.regenerate');
+  return reply.header('cache-control', 'no-store').send({ password });
+}
+
+async function set(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
+  const admin = await requireAdmin(ctx, request, 'admin');
+  const extension = await target(ctx, request);
+  const { password } = parseWith(SecretBody, request.body);
+  const verdict = checkPassword(password, extension.number);
+  if (!verdict.ok)
+    throw new HttpError(400, 'weak-password', verdict.message ?? 'Choose another password.', {
+      rule: verdict.rule,
+      field: 'password',
+    });
+  await replaceSecret(ctx, request, admin, extension.number, password, 'extension.secret.set');
+  return reply.status(204).send();
+}
+
+/** POST …/secret/reveal, POST …/secret/regenerate and PUT …/secret of /api/v1/admin/extensions/:number. */
+export function secretRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const secret = `${ADMIN_BASE}/extensions/:number/secret`;
+  app.post(`${secret}/reveal`, (request, reply) => reveal(ctx, request, reply));
+  app.post(`${secret}/regenerate`, (request, reply) => regenerate(ctx, request, reply));
+  app.put(secret, (request, reply) => set(ctx, request, reply));
+}
