@@ -34,6 +34,31 @@ module.exports = createDebug;
   };
 }
 
+const UNUSED_JSSIP_PARTS = new Set(['./Subscriber', './Notifier', './Message', './Options']);
+const UNUSED_JSSIP_ID = '\0earshot:jssip-unused';
+
+/**
+ * Earshot never sends SIP MESSAGE, OPTIONS or SUBSCRIBE/NOTIFY, and JsSIP's UA answers incoming
+ * ones without those classes when nobody listens (OPTIONS 200, MESSAGE and SUBSCRIBE 405), so the
+ * production build leaves the four classes out (~4 kB gz). The stand-in refuses an in-dialog
+ * SUBSCRIBE with 405 and throws if anything ever constructs it.
+ */
+export function unusedJssipParts(): Plugin {
+  const source = `module.exports = class UnusedJsSipPart {
+  constructor() { throw new Error('This JsSIP feature is not part of the Earshot build.'); }
+  static init_incoming(request) { request.reply(405); }
+};
+`;
+  return {
+    name: 'earshot:unused-jssip-parts',
+    apply: 'build',
+    enforce: 'pre',
+    resolveId: (id, importer) =>
+      UNUSED_JSSIP_PARTS.has(id) && /jssip[\\/]lib[\\/]UA\.js$/.test(importer ?? '') ? UNUSED_JSSIP_ID : null,
+    load: (id) => (id === UNUSED_JSSIP_ID ? source : null),
+  };
+}
+
 /**
  * JsSIP's `logger.debug/warn/error(...)` calls only feed the no-op `debug` above; marking them pure
  * drops their message strings (~3 KB gz). Arguments with side effects are kept. This matches by

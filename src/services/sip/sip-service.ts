@@ -50,6 +50,7 @@ export class SipService extends EventTarget {
   /** The incoming session an accepted Replaces is about to bring. */
   #replacing: unknown = null;
   #pendingLogin: { resolve: () => void; reject: (error: LoginError) => void } | null = null;
+  #microphoneChecked: Promise<void> = Promise.resolve();
 
   constructor(options: SipServiceOptions) {
     super();
@@ -78,7 +79,6 @@ export class SipService extends EventTarget {
   }
 
   async #checkMicrophone(): Promise<void> {
-    if (!globalThis.isSecureContext) throw new LoginError(FailureReason.InsecureContext);
     try {
       const stream = await this.#options.media.getMicrophone();
       stream.getTracks().forEach((track) => {
@@ -94,20 +94,14 @@ export class SipService extends EventTarget {
 
   /** Registers `extension`; resolves once registered, rejects with a LoginError the agent can act on. */
   async login(extension: string, password: string): Promise<void> {
+    let microphone: Promise<void>;
     try {
       if (!isExtension(extension)) throw new LoginError(FailureReason.InvalidExtension);
-      await this.#checkMicrophone();
+      if (!globalThis.isSecureContext) throw new LoginError(FailureReason.InsecureContext);
+      // Asked while the REGISTER is on its way: the two waits overlap instead of adding up.
+      microphone = this.#checkMicrophone();
     } catch (error) {
-      // Shown on the login form like any other refusal.
-      if (error instanceof LoginError) {
-        this.#registration = {
-          status: RegistrationStatus.Failed,
-          extension,
-          reason: error.reason,
-          message: error.message,
-        };
-        this.dispatchEvent(new Event('registration'));
-      }
+      this.#refuse(extension, error);
       throw error;
     }
     this.#stopUa();
@@ -117,13 +111,30 @@ export class SipService extends EventTarget {
     const done = new Promise<void>((resolve, reject) => {
       this.#pendingLogin = { resolve, reject };
     });
+    this.#microphoneChecked = microphone;
     try {
       this.#startUa(extension, password);
     } catch {
       // JsSIP throws synchronously on a malformed server URL or URI.
       this.#fail(FailureReason.Misconfigured);
     }
+    await microphone.catch((error: unknown) => {
+      if (!(error instanceof LoginError)) throw error;
+      this.#fail(error.reason);
+    });
     return done;
+  }
+
+  /** Shows a refusal found before anything was sent on the login form like any other. */
+  #refuse(extension: string, error: unknown): void {
+    if (!(error instanceof LoginError)) return;
+    this.#registration = {
+      status: RegistrationStatus.Failed,
+      extension,
+      reason: error.reason,
+      message: error.message,
+    };
+    this.dispatchEvent(new Event('registration'));
   }
 
   #startUa(extension: string, password: string): void {
@@ -145,6 +156,16 @@ export class SipService extends EventTarget {
   }
 
   #handleRegistered(): void {
+    // "Registered" only once the microphone is known to work (a failed check ends the login).
+    void this.#microphoneChecked.then(
+      () => {
+        if (this.#ua) this.#markRegistered();
+      },
+      () => undefined,
+    );
+  }
+
+  #markRegistered(): void {
     this.#everRegistered = true;
     this.#retry.reset();
     this.#setRegistration({ status: RegistrationStatus.Registered });
