@@ -86,18 +86,23 @@ export class PhoneController implements ReactiveController {
     };
   }
 
-  async #createSip(endpoints: PhoneEndpoints): Promise<SipService> {
-    const prefs = await this.storage.preferences();
+  async #createSip(endpoints: Promise<PhoneEndpoints>): Promise<SipService> {
+    // The SIP server lookup and IndexedDB are read at the same time: login waits for the slower.
+    const [{ sipServer, realm, dtmfTransport }, prefs] = await Promise.all([
+      endpoints,
+      this.storage.preferences(),
+    ]);
     this.media.setMicrophone(prefs.microphoneId);
-    await this.media.setSpeaker(prefs.speakerId).catch(() => undefined);
+    // The speaker matters for the first ring, not for registering: it is chosen meanwhile.
+    void this.media.setSpeaker(prefs.speakerId).catch(() => undefined);
     const sip = new SipService({
-      wsUrl: endpoints.sipServer,
-      realm: endpoints.realm,
+      wsUrl: sipServer,
+      realm,
       instanceId: prefs.instanceId,
       userAgent: USER_AGENT,
       registerExpires: DEFAULT_REGISTER_EXPIRES,
       media: this.media,
-      dtmfTransport: endpoints.dtmfTransport ?? 'RFC2833',
+      dtmfTransport: dtmfTransport ?? 'RFC2833',
     });
     sip.addEventListener('incoming', (event) => {
       this.#handleIncoming((event as CustomEvent<Call>).detail);
@@ -114,9 +119,10 @@ export class PhoneController implements ReactiveController {
   /** Registers and opens the account session with the same credentials. Rejects with LoginError. */
   async login(extension: string, password: string): Promise<void> {
     if (!this.sip) {
-      this.#endpoints = await this.#resolveEndpoints();
+      const endpoints = this.#resolveEndpoints();
+      this.sip = await this.#createSip(endpoints);
+      this.#endpoints = await endpoints;
       this.api = new AccountApi(this.#endpoints.apiUrl);
-      this.sip = await this.#createSip(this.#endpoints);
       this.onSip(this.sip);
     }
     this.host.requestUpdate();
