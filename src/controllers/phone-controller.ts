@@ -7,10 +7,11 @@ import { MediaService } from '../services/media/media-service.ts';
 import { Ringtone } from '../services/media/ringtone.ts';
 import { CallNotifier } from '../services/notifications.ts';
 import type { Call, DtmfTransport } from '../services/sip/call.ts';
-import { SipService } from '../services/sip/sip-service.ts';
+import { checkMicrophone, SipService } from '../services/sip/sip-service.ts';
 import { DEFAULT_REGISTER_EXPIRES } from '../services/sip/ua-config.ts';
 import { StorageService } from '../services/storage/storage-service.ts';
 import { applyCallControl } from './call-actions.ts';
+import { isExtension } from '../internal/phone-number.ts';
 import { toCallRecord } from './call-record.ts';
 
 /** Where the softphone finds its servers. */
@@ -118,6 +119,11 @@ export class PhoneController implements ReactiveController {
 
   /** Registers and opens the account session with the same credentials. Rejects with LoginError. */
   async login(extension: string, password: string): Promise<void> {
+    // Asked first, so the microphone check overlaps the lookups below instead of following them.
+    const microphone =
+      isExtension(extension) && globalThis.isSecureContext ? checkMicrophone(this.media) : undefined;
+    // SipService.login reports its failure; this only keeps a failed lookup from orphaning it.
+    microphone?.catch(() => undefined);
     if (!this.sip) {
       const endpoints = this.#resolveEndpoints();
       this.sip = await this.#createSip(endpoints);
@@ -127,7 +133,7 @@ export class PhoneController implements ReactiveController {
     }
     this.host.requestUpdate();
     void this.notifier.requestPermission();
-    await this.sip.login(extension, password);
+    await this.sip.login(extension, password, microphone);
     await this.storage.savePreferences({ extension });
     await this.#openAccountSession(extension, password);
   }

@@ -36,6 +36,24 @@ export class LoginError extends Error {
 }
 
 /**
+ * Rejects with the LoginError the agent sees when no microphone can be opened. Start it as early
+ * as possible: in a fresh browser profile the first getUserMedia takes tens of milliseconds.
+ */
+export async function checkMicrophone(media: MediaPort): Promise<void> {
+  try {
+    const stream = await media.getMicrophone();
+    stream.getTracks().forEach((track) => {
+      track.stop();
+    });
+  } catch (error) {
+    const name = error instanceof DOMException ? error.name : '';
+    throw new LoginError(
+      name === 'NotFoundError' ? FailureReason.NoMicrophone : FailureReason.MicrophoneBlocked,
+    );
+  }
+}
+
+/**
  * The only place that talks to JsSIP. Owns the UA, the registration state machine (with the retries
  * JsSIP does not do) and the calls. Fires `registration` and `calls` events (read `registration`,
  * `calls`) and `incoming` with the new Call.
@@ -78,28 +96,16 @@ export class SipService extends EventTarget {
     this.dispatchEvent(new Event('registration'));
   }
 
-  async #checkMicrophone(): Promise<void> {
-    try {
-      const stream = await this.#options.media.getMicrophone();
-      stream.getTracks().forEach((track) => {
-        track.stop();
-      });
-    } catch (error) {
-      const name = error instanceof DOMException ? error.name : '';
-      throw new LoginError(
-        name === 'NotFoundError' ? FailureReason.NoMicrophone : FailureReason.MicrophoneBlocked,
-      );
-    }
-  }
-
-  /** Registers `extension`; resolves once registered, rejects with a LoginError the agent can act on. */
-  async login(extension: string, password: string): Promise<void> {
-    let microphone: Promise<void>;
+  /**
+   * Registers `extension`; resolves once registered, rejects with a LoginError the agent can act
+   * on. `microphone` is a checkMicrophone() the caller started earlier; by default one starts now.
+   */
+  async login(extension: string, password: string, microphone?: Promise<void>): Promise<void> {
     try {
       if (!isExtension(extension)) throw new LoginError(FailureReason.InvalidExtension);
       if (!globalThis.isSecureContext) throw new LoginError(FailureReason.InsecureContext);
       // Asked while the REGISTER is on its way: the two waits overlap instead of adding up.
-      microphone = this.#checkMicrophone();
+      microphone ??= checkMicrophone(this.#options.media);
     } catch (error) {
       this.#refuse(extension, error);
       throw error;
@@ -111,14 +117,15 @@ export class SipService extends EventTarget {
     const done = new Promise<void>((resolve, reject) => {
       this.#pendingLogin = { resolve, reject };
     });
-    this.#microphoneChecked = microphone;
+    const checked = microphone;
+    this.#microphoneChecked = checked;
     try {
       this.#startUa(extension, password);
     } catch {
       // JsSIP throws synchronously on a malformed server URL or URI.
       this.#fail(FailureReason.Misconfigured);
     }
-    await microphone.catch((error: unknown) => {
+    await checked.catch((error: unknown) => {
       if (!(error instanceof LoginError)) throw error;
       this.#fail(error.reason);
     });

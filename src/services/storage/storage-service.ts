@@ -5,8 +5,9 @@ import { DB_NAME, DB_VERSION, type CallRecord, type EarshotDb, type Preferences 
 export const HISTORY_LIMIT = 1000;
 const PREFERENCES_KEY = 'current';
 
-function newInstanceId(): string {
-  return crypto.randomUUID();
+/** Preferences of a browser that has none yet, with its own SIP instance id. */
+function freshPreferences(): Preferences {
+  return { extension: null, instanceId: crypto.randomUUID(), microphoneId: null, speakerId: null };
 }
 
 /** IndexedDB through idb: preferences and call history. Migrations live only in upgrade(). */
@@ -28,7 +29,8 @@ export class StorageService {
       },
       upgrade(db, oldVersion) {
         if (oldVersion < 1) {
-          db.createObjectStore('preferences');
+          // Seeded in the upgrade transaction: the first login then needs no write before it registers.
+          void db.createObjectStore('preferences').put(freshPreferences(), PREFERENCES_KEY);
           db.createObjectStore('calls', { keyPath: 'id' }).createIndex('startedAt', 'startedAt');
         }
       },
@@ -52,12 +54,7 @@ export class StorageService {
     return this.#use(async (db) => {
       const stored = await db.get('preferences', PREFERENCES_KEY);
       if (stored) return stored;
-      const fresh: Preferences = {
-        extension: null,
-        instanceId: newInstanceId(),
-        microphoneId: null,
-        speakerId: null,
-      };
+      const fresh = freshPreferences();
       await db.put('preferences', fresh, PREFERENCES_KEY);
       return fresh;
     });
