@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { buildWebApp } from '../server/stack/web-build.ts';
 
 interface Tally {
   passed: number;
@@ -113,12 +114,10 @@ async function endToEndSuites(files: string[]): Promise<void> {
     return;
   }
   // EARSHOT_DIST builds (and test/support/stack.ts serves) another folder than dist/.
-  const dist = process.env.EARSHOT_DIST ?? 'dist';
-  const vite = (extra: string[]) =>
-    run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn', ...extra]);
-  const app = ['--outDir', dist, '--emptyOutDir'];
-  const widget = ['-c', 'vite.widget.config.ts', '--outDir', join(dist, 'widget')];
-  if ((await vite(app)) !== 0 || (await vite(widget)) !== 0) {
+  try {
+    buildWebApp(process.cwd(), process.env.EARSHOT_DIST);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
     tally.failed += 1;
     return;
   }

@@ -2,7 +2,7 @@ import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { viteBuild } from './vite-build.ts';
+import { buildWebApp } from '../../server/stack/web-build.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const PAGES = join(ROOT, 'bench', 'pages');
@@ -29,9 +29,8 @@ function ensureAppBuild(dist: string): void {
   const stale = (file: string) =>
     !existsSync(file) || statSync(file).mtimeMs < newestMtime(join(ROOT, 'src'));
   if (!stale(index) && !stale(widget)) return;
-  console.log(`building the app and the widget into ${dist}`);
-  viteBuild(dist);
-  viteBuild(join(dist, 'widget'), 'vite.widget.config.ts');
+  console.log(`building the app, the widget and the admin console into ${dist}`);
+  buildWebApp(ROOT, dist);
 }
 
 async function bundle(entry: string, format: 'esm' | 'iife', outfile?: string): Promise<string> {

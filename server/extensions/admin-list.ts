@@ -60,23 +60,29 @@ function matchesNothing(filter: ExtensionFilter): boolean {
   return filter.registered?.is === true && filter.registered.numbers.length === 0;
 }
 
-const SORT_COLUMN = { number: 'number', name: 'name', createdAt: 'created_at' } as const;
+// Names sort the way people read them (case-insensitive); numbers in numeric order (1001 before
+// 10000), which for digit strings is shorter first, then by digits — the same on both engines.
+const SORT_KEYS = {
+  number: [],
+  name: [sql`lower(name)`, sql`name`],
+  createdAt: [sql`created_at`],
+} as const;
+const NUMBER_ORDER = [sql`length(number)`, sql`number`];
 
-async function pageBySql(
-  db: Kysely<Database>,
-  request: ListRequest,
-  column: 'number' | 'name' | 'created_at',
-) {
-  return db
+async function pageBySql(db: Kysely<Database>, request: ListRequest, sort: keyof typeof SORT_KEYS) {
+  let query = db
     .selectFrom('extensions')
     .selectAll()
-    .where((eb) => conditions(eb, request.filter))
-    .orderBy(column, request.order)
-    .orderBy('number', request.order)
+    .where((eb) => conditions(eb, request.filter));
+  for (const key of [...SORT_KEYS[sort], ...NUMBER_ORDER]) query = query.orderBy(key, request.order);
+  return query
     .limit(request.pageSize)
     .offset((request.page - 1) * request.pageSize)
     .execute();
 }
+
+/** Numeric order of two extension numbers (digit strings, possibly with leading zeros). */
+const compareNumbers = (a: string, b: string): number => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
 /** Registration time lives in Kamailio, not in SQL: sort the matching numbers here, then fetch one page. */
 async function pageByRegisteredAt(db: Kysely<Database>, request: ListRequest): Promise<Extension[]> {
@@ -92,7 +98,7 @@ async function pageByRegisteredAt(db: Kysely<Database>, request: ListRequest): P
     .sort((a, b) => {
       // Unregistered extensions sort last in both directions.
       if (a.at !== b.at) return a.at === null ? 1 : b.at === null ? -1 : a.at < b.at ? -direction : direction;
-      return a.number < b.number ? -direction : a.number > b.number ? direction : 0;
+      return compareNumbers(a.number, b.number) * direction;
     });
   const start = (request.page - 1) * request.pageSize;
   const page = sorted.slice(start, start + request.pageSize).map((row) => row.number);
@@ -116,6 +122,6 @@ export async function listExtensions(
   const rows =
     request.sort === 'registeredAt'
       ? await pageByRegisteredAt(db, request)
-      : await pageBySql(db, request, SORT_COLUMN[request.sort]);
+      : await pageBySql(db, request, request.sort);
   return { rows, total: Number(counted.total) };
 }

@@ -52,12 +52,13 @@ export async function createExtension(
   db: Kysely<Database>,
   ctx: CredentialContext,
   input: NewExtensionInput,
+  at = new Date(),
 ): Promise<{ extension: Extension; password: string }> {
   if (!EXTENSION_NUMBER.test(input.number))
     throw new Error(`Extension numbers have 4 to 8 digits: "${input.number}".`);
   if (await findExtension(db, input.number)) throw new DuplicateExtensionError(input.number);
   const password = input.password ?? generatePassword();
-  const now = new Date().toISOString();
+  const now = at.toISOString();
   const extension = await db
     .insertInto('extensions')
     .values({
@@ -91,8 +92,9 @@ export async function setExtensionPassword(
   ctx: CredentialContext,
   number: string,
   password: string,
+  at = new Date(),
 ): Promise<string> {
-  const now = new Date().toISOString();
+  const now = at.toISOString();
   await db
     .updateTable('extensions')
     .set((eb) => ({

@@ -9,7 +9,6 @@ import {
   type ChangeOutcome,
   type ExtensionChanges,
 } from '../../../extensions/admin-update.ts';
-import { checkCidrList } from '../../../extensions/cidr.ts';
 import type { Extension } from '../../../db/schema.ts';
 import { actorOf, requireAdmin, type AdminPrincipal } from '../../admin-auth.ts';
 import type { ApiContext } from '../../context.ts';
@@ -19,6 +18,7 @@ import { ErrorResponse } from '../../schemas.ts';
 import { parseWith } from '../../validation.ts';
 import {
   ADMIN_BASE,
+  checkedSettings,
   conflict,
   etagOf,
   ifMatchRevision,
@@ -144,18 +144,6 @@ async function applyChanges(
   return extension;
 }
 
-function normalised(body: PatchBody, number: string): ExtensionChanges {
-  if (body.forwarding === number)
-    throw new HttpError(400, 'invalid-request', 'forwarding: an extension cannot forward to itself', {
-      field: 'forwarding',
-    });
-  if (body.allowedIps === undefined) return body;
-  const ips = checkCidrList(body.allowedIps);
-  if (!ips.ok)
-    throw new HttpError(400, 'invalid-request', `allowedIps: ${ips.message}`, { field: 'allowedIps' });
-  return { ...body, allowedIps: ips.cidrs };
-}
-
 async function send(ctx: ApiContext, reply: FastifyReply, extension: Extension) {
   return reply
     .header('etag', etagOf(extension))
@@ -172,7 +160,7 @@ async function patch(ctx: ApiContext, request: FastifyRequest, reply: FastifyRep
       'precondition-required',
       'Send the If-Match header with the ETag you read, so nobody else’s change is overwritten.',
     );
-  const changes = normalised(parseWith(PatchBody, request.body ?? {}), number);
+  const changes: ExtensionChanges = checkedSettings(parseWith(PatchBody, request.body ?? {}), number);
   return send(ctx, reply, await applyChanges(ctx, request, admin, changes, revision, 'extension.update'));
 }
 

@@ -1,7 +1,9 @@
 // How an extension row looks in the admin API, its ETag, and the helpers the extension routes share.
 import type { FastifyRequest } from 'fastify';
 import type { Extension } from '../../../db/schema.ts';
+import { checkCidrList } from '../../../extensions/cidr.ts';
 import type { Registration } from '../../../kamailio/types.ts';
+import type { PolicyVerdict } from '../../../security/password-policy.ts';
 import type { ApiContext } from '../../context.ts';
 import { HttpError } from '../../errors.ts';
 import type { AdminExtension } from './schemas.ts';
@@ -84,6 +86,33 @@ export function numberParam(request: FastifyRequest): string {
   const number = (request.params as { number?: string }).number ?? '';
   if (!/^\d{4,8}$/.test(number)) throw notFound(number);
   return number;
+}
+
+/** 400 for a chosen SIP password the policy refuses, naming the rule it breaks. */
+export function passwordRefused(verdict: PolicyVerdict): HttpError {
+  return new HttpError(400, 'weak-password', verdict.message ?? 'Choose another password.', {
+    rule: verdict.rule,
+    field: 'password',
+  });
+}
+
+/**
+ * The checks the schemas cannot make alone, shared by create and PATCH: no forwarding to itself,
+ * allowed IPs normalised (bare address → /32 or /128, duplicates dropped). 400 naming the field.
+ */
+export function checkedSettings<T extends { forwarding?: string | null; allowedIps?: string[] }>(
+  body: T,
+  number: string,
+): T {
+  if (body.forwarding === number)
+    throw new HttpError(400, 'invalid-request', 'forwarding: an extension cannot forward to itself', {
+      field: 'forwarding',
+    });
+  if (body.allowedIps === undefined) return body;
+  const ips = checkCidrList(body.allowedIps);
+  if (!ips.ok)
+    throw new HttpError(400, 'invalid-request', `allowedIps: ${ips.message}`, { field: 'allowedIps' });
+  return { ...body, allowedIps: ips.cidrs };
 }
 
 /** 404 for an extension that does not exist. */

@@ -3,7 +3,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { writeAudit } from '../../../audit.ts';
 import { listExtensions, type ExtensionFilter } from '../../../extensions/admin-list.ts';
 import { isUniqueViolation } from '../../../extensions/batch.ts';
-import { checkCidrList } from '../../../extensions/cidr.ts';
 import { createExtension, DuplicateExtensionError, findExtension } from '../../../extensions/repository.ts';
 import type { RegistrationDump } from '../../../kamailio/types.ts';
 import { checkPassword } from '../../../security/password-policy.ts';
@@ -15,10 +14,12 @@ import { ErrorResponse } from '../../schemas.ts';
 import { parseWith } from '../../validation.ts';
 import {
   ADMIN_BASE,
+  checkedSettings,
   etagOf,
   liveRegistrations,
   notFound,
   numberParam,
+  passwordRefused,
   registeredSince,
   toAdminExtension,
 } from './extension-view.ts';
@@ -108,27 +109,16 @@ async function getOne(ctx: ApiContext, request: FastifyRequest, reply: FastifyRe
 function checkCreate(body: CreateBody): CreateBody {
   if (body.password !== undefined) {
     const verdict = checkPassword(body.password, body.number);
-    if (!verdict.ok)
-      throw new HttpError(400, 'weak-password', verdict.message ?? 'Choose another password.', {
-        rule: verdict.rule,
-        field: 'password',
-      });
+    if (!verdict.ok) throw passwordRefused(verdict);
   }
-  if (body.forwarding === body.number)
-    throw new HttpError(400, 'invalid-request', 'forwarding: an extension cannot forward to itself', {
-      field: 'forwarding',
-    });
-  const ips = checkCidrList(body.allowedIps ?? []);
-  if (!ips.ok)
-    throw new HttpError(400, 'invalid-request', `allowedIps: ${ips.message}`, { field: 'allowedIps' });
-  return { ...body, allowedIps: ips.cidrs };
+  return checkedSettings(body, body.number);
 }
 
 async function create(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
   const admin = await requireAdmin(ctx, request, 'admin');
   const body = checkCreate(parseWith(CreateBody, request.body));
   const taken = new HttpError(409, 'extension-exists', `Extension ${body.number} already exists.`);
-  const created = await createExtension(ctx.db, ctx.credentials, body).catch((error: unknown) => {
+  const created = await createExtension(ctx.db, ctx.credentials, body, ctx.now()).catch((error: unknown) => {
     throw error instanceof DuplicateExtensionError || isUniqueViolation(error) ? taken : error;
   });
   const { extension } = created;

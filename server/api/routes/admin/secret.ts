@@ -6,14 +6,13 @@ import { revokeAgentSessions } from '../../../extensions/admin-update.ts';
 import { findExtension, setExtensionPassword } from '../../../extensions/repository.ts';
 import type { Extension } from '../../../db/schema.ts';
 import { generatePassword } from '../../../security/password-generator.ts';
-import { checkPassword } from '../../../security/password-policy.ts';
+import { checkPassword, PasswordRule } from '../../../security/password-policy.ts';
 import { actorOf, requireAdmin, type AdminPrincipal } from '../../admin-auth.ts';
 import type { ApiContext } from '../../context.ts';
-import { HttpError } from '../../errors.ts';
 import type { RouteDoc } from '../../route-doc.ts';
 import { ErrorResponse } from '../../schemas.ts';
 import { parseWith } from '../../validation.ts';
-import { ADMIN_BASE, kickDevices, notFound, numberParam } from './extension-view.ts';
+import { ADMIN_BASE, kickDevices, notFound, numberParam, passwordRefused } from './extension-view.ts';
 import { SecretBody, SecretResponse } from './schemas.ts';
 
 const SECRET = `${ADMIN_BASE}/extensions/{number}/secret`;
@@ -70,7 +69,7 @@ async function replaceSecret(
   password: string,
   action: string,
 ): Promise<void> {
-  await setExtensionPassword(ctx.db, ctx.credentials, number, password);
+  await setExtensionPassword(ctx.db, ctx.credentials, number, password, ctx.now());
   const sessionsRevoked = await revokeAgentSessions(ctx.db, number);
   const kicked = await kickDevices(ctx, request, number);
   await audit(ctx, request, admin, action, number, { sessionsRevoked, kicked });
@@ -93,16 +92,24 @@ async function regenerate(ctx: ApiContext, request: FastifyRequest, reply: Fasti
   return reply.header('cache-control', 'no-store').send({ password });
 }
 
+/** The self-service policy: 400 naming the broken rule, including reusing the current password. */
+function checkChosenSecret(ctx: ApiContext, extension: Extension, password: string): void {
+  const verdict =
+    password === ctx.credentials.box.open(extension.secret_enc)
+      ? {
+          ok: false,
+          rule: PasswordRule.SameAsCurrent,
+          message: 'The new password must differ from the current one.',
+        }
+      : checkPassword(password, extension.number);
+  if (!verdict.ok) throw passwordRefused(verdict);
+}
+
 async function set(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
   const admin = await requireAdmin(ctx, request, 'admin');
   const extension = await target(ctx, request);
   const { password } = parseWith(SecretBody, request.body);
-  const verdict = checkPassword(password, extension.number);
-  if (!verdict.ok)
-    throw new HttpError(400, 'weak-password', verdict.message ?? 'Choose another password.', {
-      rule: verdict.rule,
-      field: 'password',
-    });
+  checkChosenSecret(ctx, extension, password);
   await replaceSecret(ctx, request, admin, extension.number, password, 'extension.secret.set');
   return reply.status(204).send();
 }

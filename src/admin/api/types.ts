@@ -1,0 +1,140 @@
+// Shapes of the admin API (/api/v1/admin), as the shared contract defines them.
+
+/** Roles an administrator can have: `viewer` may only read. */
+export type AdminRole = 'admin' | 'viewer';
+
+/** The signed-in administrator. */
+export interface AdminIdentity {
+  username: string;
+  role: AdminRole;
+}
+
+/** What POST /sessions answers. */
+export interface AdminSession {
+  token: string;
+  expiresAt: string;
+  admin: AdminIdentity;
+}
+
+/** Live registration of an extension, from one registrar dump. */
+export interface AdminRegistration {
+  registered: boolean;
+  registeredAt: string | null;
+  expiresAt: string | null;
+  node: string | null;
+  clientIp: string | null;
+  clientName: string | null;
+  contacts: number;
+}
+
+/** One extension account as the admin API lists it (the password is always masked here). */
+export interface AdminExtension {
+  number: string;
+  name: string;
+  password: string;
+  enabled: boolean;
+  status: 'enabled' | 'disabled';
+  manualDialing: boolean;
+  callRecording: boolean;
+  callLimit: number;
+  allowedIps: string[];
+  forwarding: string | null;
+  dnd: boolean;
+  registration: AdminRegistration;
+  lastRegisteredAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  passwordChangedAt: string;
+  etag: string;
+}
+
+/** Settings an administrator can change after creation (PATCH body). */
+export interface ExtensionSettings {
+  name: string;
+  enabled: boolean;
+  manualDialing: boolean;
+  callRecording: boolean;
+  callLimit: number;
+  allowedIps: string[];
+  forwarding: string | null;
+  dnd: boolean;
+}
+
+/** POST /extensions body. */
+export type NewExtension = Partial<ExtensionSettings> & { number: string; name: string; password?: string };
+
+/** Columns the list can be sorted by. */
+export type SortKey = 'number' | 'name' | 'createdAt' | 'registeredAt';
+
+/** Query of GET /extensions; unset filters are left out of the URL. */
+export interface ListQuery {
+  page: number;
+  pageSize: number;
+  sort: SortKey;
+  order: 'asc' | 'desc';
+  q: string;
+  enabled?: boolean;
+  registered?: boolean;
+  manualDialing?: boolean;
+  callRecording?: boolean;
+}
+
+/** One page of extensions. */
+export interface ListResult {
+  items: AdminExtension[];
+  total: number;
+  page: number;
+  pageSize: number;
+  /** Phone-server nodes that did not answer: their agents show as not registered. */
+  unavailableNodes: string[];
+}
+
+/** POST /extensions answer: the generated password comes back only when none was given. */
+export interface CreateResult {
+  extension: AdminExtension;
+  password?: string;
+}
+
+/** POST /extensions/bulk body. */
+export interface BulkRequest {
+  count: number;
+  startCode: string;
+  namePattern: string;
+  usernamePattern: string;
+  settings: Partial<Omit<ExtensionSettings, 'name'>>;
+  dryRun?: boolean;
+}
+
+/** A dry-run bulk generate: the codes and names it would create, and the codes already taken. */
+export interface BulkPreview {
+  preview: { number: string; name: string }[];
+  collisions: string[];
+}
+
+/** A number with its new password (shown once). */
+export interface Credential {
+  number: string;
+  name?: string;
+  password: string;
+}
+
+/** One bad CSV row. */
+export interface CsvRowError {
+  line: number;
+  /** The column at fault, or null when the whole row is. */
+  column: string | null;
+  message: string;
+}
+
+/** A dry-run CSV import. */
+export interface ImportCheck {
+  ok: boolean;
+  rows: number;
+  errors: CsvRowError[];
+}
+
+/** An applied CSV import: generated passwords only. */
+export interface ImportResult {
+  created: number;
+  passwords: Credential[];
+}
