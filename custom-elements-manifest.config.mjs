@@ -12,7 +12,9 @@ export default {
       name: 'earshot-element-decorator',
       analyzePhase({ ts, node, moduleDoc }) {
         if (!ts.isClassDeclaration(node) || !node.name) return;
-        const decorator = ts.getDecorators?.(node)?.find((d) => d.expression.expression?.getText() === 'element');
+        const decorator = ts
+          .getDecorators?.(node)
+          ?.find((d) => d.expression.expression?.getText() === 'element');
         const tag = decorator?.expression.arguments?.[0]?.text;
         const declaration = moduleDoc.declarations?.find((d) => d.name === node.name.getText());
         if (!tag || !declaration) return;
@@ -20,7 +22,11 @@ export default {
         declaration.customElement = true;
         moduleDoc.exports = [
           ...(moduleDoc.exports ?? []),
-          { kind: 'custom-element-definition', name: tag, declaration: { name: declaration.name, module: moduleDoc.path } },
+          {
+            kind: 'custom-element-definition',
+            name: tag,
+            declaration: { name: declaration.name, module: moduleDoc.path },
+          },
         ];
       },
     },

@@ -1,21 +1,13 @@
 // `npm run bench -- admin-scale`: the admin API with 10,000 extensions on SQLite and PostgreSQL in
 // the same run: list page latency (sorting, search, filters), CSV import of 10,000 rows and bulk
 // generation of 1,000, over real loopback HTTP.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Writable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
 import { createAdmin } from '../server/admins/repository.ts';
-import { buildApp } from '../server/api/app.ts';
-import { loadConfig, type Config } from '../server/config.ts';
+import type { Config } from '../server/config.ts';
 import type { Engine } from '../server/db/connect.ts';
-import { SecretBox } from '../server/security/secret-box.ts';
-import { createTestDatabase, ENGINES, type TestDatabase } from '../test/support/databases.ts';
-import { RegistrarDouble } from '../test/support/registrar-double.ts';
+import type { SecretBox } from '../server/security/secret-box.ts';
+import { createTestDatabase } from '../test/support/databases.ts';
+import { runOnEngines, serve, type ServedEngine } from './lib/api-service.ts';
 import { runLoad, type LoadRequest, type LoadResult } from './lib/http-load.ts';
 import { metric, percentile, writeResult, type Metric } from './lib/report.ts';
 import { seedExtensions } from './lib/seed.ts';
@@ -34,32 +26,11 @@ const IMPORT_ITERATIONS = 6;
 const BULK_ITERATIONS = 20;
 const ADMIN = { username: 'bench-admin', password: 'orbit-lantern-velvet-canyon-77' };
 
-interface Target {
-  engine: Engine;
-  database: TestDatabase;
-  app: FastifyInstance;
-  origin: string;
+interface Target extends ServedEngine {
   authorization: string;
   list: LoadResult[];
   importMs: number[];
   bulkMs: number[];
-}
-
-const sink = (): Writable =>
-  new Writable({
-    write(_chunk, _encoding, done) {
-      done();
-    },
-  });
-
-function benchConfig(dataDir: string): Config {
-  return loadConfig({
-    EARSHOT_DATA_DIR: dataDir,
-    EARSHOT_SECRET_KEY: randomBytes(32).toString('hex'),
-    EARSHOT_SIP_REALM: 'bench.earshot.test',
-    EARSHOT_LOG_LEVEL: 'info',
-    EARSHOT_ALLOWED_ORIGINS: 'http://127.0.0.1:5173',
-  });
 }
 
 async function adminToken(origin: string): Promise<string> {
@@ -79,17 +50,9 @@ async function startTarget(engine: Engine, config: Config, box: SecretBox): Prom
     await seedExtensions(database.db.kysely, { realm: config.realm, box }, EXTENSIONS, FIRST_NUMBER);
     await createAdmin(database.db.kysely, { ...ADMIN, role: 'admin' });
     console.log(`${engine}: seeded ${EXTENSIONS} extensions in ${Math.round(performance.now() - t0)} ms`);
-    const app = await buildApp({
-      config,
-      db: database.db,
-      registrar: new RegistrarDouble(),
-      box,
-      logStream: sink(),
-    });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    const authorization = await adminToken(origin);
-    return { engine, database, app, origin, authorization, list: [], importMs: [], bulkMs: [] };
+    const served = await serve(engine, database, { config, box });
+    const authorization = await adminToken(served.origin);
+    return { ...served, authorization, list: [], importMs: [], bulkMs: [] };
   } catch (error) {
     await database.drop();
     throw error;
@@ -257,22 +220,7 @@ function report(targets: Target[]): void {
   });
 }
 
-async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'earshot-bench-'));
-  const config = benchConfig(dataDir);
-  const box = SecretBox.fromConfig(config.secretKey, dataDir);
-  const targets: Target[] = [];
-  try {
-    for (const engine of ENGINES) targets.push(await startTarget(engine, config, box));
-    await exercise(targets);
-    report(targets);
-  } finally {
-    for (const target of targets) {
-      await target.app.close();
-      await target.database.drop();
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-await main();
+await runOnEngines(startTarget, async (targets) => {
+  await exercise(targets);
+  report(targets);
+});

@@ -1,19 +1,11 @@
 // `npm run bench -- api-throughput`: login and /me throughput and latency of the account service
 // over real loopback HTTP, with 10,000 extensions, on SQLite and PostgreSQL in the same run.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../server/api/app.ts';
 import type { ThrottleLimits } from '../server/api/throttle.ts';
-import { loadConfig, type Config } from '../server/config.ts';
+import type { Config } from '../server/config.ts';
 import type { Engine } from '../server/db/connect.ts';
-import { SecretBox } from '../server/security/secret-box.ts';
-import { createTestDatabase, ENGINES, type TestDatabase } from '../test/support/databases.ts';
-import { RegistrarDouble } from '../test/support/registrar-double.ts';
+import type { SecretBox } from '../server/security/secret-box.ts';
+import { createTestDatabase } from '../test/support/databases.ts';
+import { runOnEngines, serve, type ServedEngine } from './lib/api-service.ts';
 import { runLoad, throughput, type LoadRequest, type LoadResult } from './lib/http-load.ts';
 import { metric, percentile, writeResult, type Metric } from './lib/report.ts';
 import { seedExtensions, seedSessions } from './lib/seed.ts';
@@ -29,7 +21,6 @@ const ROUND_MS = 1_500;
 const WARMUP_MS = 2_000;
 /** Hard cap per run on top of the duration bound. */
 const MAX_REQUESTS_PER_RUN = 20_000;
-const REALM = 'bench.earshot.test';
 
 /** High limits so that a benchmark's many logins from one loopback IP are never throttled. */
 const NO_THROTTLE: ThrottleLimits = {
@@ -40,22 +31,10 @@ const NO_THROTTLE: ThrottleLimits = {
 type Endpoint = 'login' | 'me';
 
 /** One engine's running service and the requests that exercise it. */
-interface Target {
-  engine: Engine;
-  database: TestDatabase;
-  app: FastifyInstance;
-  origin: string;
+interface Target extends ServedEngine {
   requests: Record<Endpoint, LoadRequest[]>;
   results: Record<Endpoint, LoadResult[]>;
 }
-
-/** Discards log lines (pino still formats them, as in production) so the console stays readable. */
-const sink = (): Writable =>
-  new Writable({
-    write(_chunk, _encoding, done) {
-      done();
-    },
-  });
 
 function loginRequests(extensions: { number: string; password: string }[]): LoadRequest[] {
   return extensions.map(({ number, password }) => ({
@@ -82,22 +61,9 @@ async function startTarget(engine: Engine, config: Config, box: SecretBox): Prom
     const numbers = extensions.slice(0, AGENTS_WITH_TOKENS).map((e) => e.number);
     const tokens = await seedSessions(db, numbers, config.sessionTtlMs);
     console.log(`${engine}: seeded ${EXTENSIONS} extensions in ${Math.round(performance.now() - t0)} ms`);
-    const registrar = new RegistrarDouble();
-    const app = await buildApp({
-      config,
-      db: database.db,
-      registrar,
-      box,
-      throttle: NO_THROTTLE,
-      logStream: sink(),
-    });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = app.server.address() as AddressInfo;
+    const served = await serve(engine, database, { config, box }, { throttle: NO_THROTTLE });
     return {
-      engine,
-      database,
-      app,
-      origin: `http://127.0.0.1:${port}`,
+      ...served,
       requests: { login: loginRequests(extensions), me: meRequests(tokens) },
       results: { login: [], me: [] },
     };
@@ -105,11 +71,6 @@ async function startTarget(engine: Engine, config: Config, box: SecretBox): Prom
     await database.drop();
     throw error;
   }
-}
-
-async function stopTarget(target: Target): Promise<void> {
-  await target.app.close();
-  await target.database.drop();
 }
 
 async function measure(target: Target, endpoint: Endpoint, durationMs: number, offset: number) {
@@ -194,16 +155,6 @@ function failureSummary(targets: Target[]): Record<string, { failures: number; e
   return summary;
 }
 
-function benchConfig(dataDir: string): Config {
-  return loadConfig({
-    EARSHOT_DATA_DIR: dataDir,
-    EARSHOT_SECRET_KEY: randomBytes(32).toString('hex'),
-    EARSHOT_SIP_REALM: REALM,
-    EARSHOT_LOG_LEVEL: 'info',
-    EARSHOT_ALLOWED_ORIGINS: 'http://127.0.0.1:5173',
-  });
-}
-
 function report(targets: Target[]): void {
   const metrics = targets.flatMap((t) => [...metricsFor(t, 'login'), ...metricsFor(t, 'me')]);
   if (metrics.some((m) => m.samples === 0 || Number.isNaN(m.earshot)))
@@ -229,19 +180,7 @@ function report(targets: Target[]): void {
   });
 }
 
-async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'earshot-bench-'));
-  const config = benchConfig(dataDir);
-  const box = SecretBox.fromConfig(config.secretKey, dataDir);
-  const targets: Target[] = [];
-  try {
-    for (const engine of ENGINES) targets.push(await startTarget(engine, config, box));
-    await exercise(targets);
-    report(targets);
-  } finally {
-    for (const target of targets) await stopTarget(target);
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-await main();
+await runOnEngines(startTarget, async (targets) => {
+  await exercise(targets);
+  report(targets);
+});

@@ -3,7 +3,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const BENCHES = ['sipp-register', 'api-throughput', 'bundle-size', 'register-latency', 'call-setup', 'call-leak', 'widget-load', 'admin-scale'];
+const BENCHES = [
+  'sipp-register',
+  'api-throughput',
+  'bundle-size',
+  'register-latency',
+  'call-setup',
+  'call-leak',
+  'widget-load',
+  'admin-scale',
+];
 
 function runOne(name: string): number {
   const file = join(import.meta.dirname, `${name}.ts`);

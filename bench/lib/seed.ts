@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { Database, NewExtension } from '../../server/db/schema.ts';
-import { credentialColumns, type CredentialContext } from '../../server/extensions/repository.ts';
-import { hashToken, newToken } from '../../server/security/tokens.ts';
+import type { Database } from '../../server/db/schema.ts';
+import { newExtensionRow, type CredentialContext } from '../../server/extensions/repository.ts';
+import { newSessionRow } from '../../server/api/auth.ts';
+import { newToken } from '../../server/security/tokens.ts';
 
 /** An extension the benchmark created, with the password it can log in with. */
 export interface SeededExtension {
@@ -15,24 +16,6 @@ function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-function extensionRow(ctx: CredentialContext, ext: SeededExtension, now: string): NewExtension {
-  return {
-    number: ext.number,
-    name: `Bench Agent ${ext.number}`,
-    ...credentialColumns(ctx, ext.number, ext.password, now),
-    enabled: 1,
-    manual_dialing: 0,
-    call_recording: 0,
-    call_limit: 2,
-    allowed_ips: '',
-    forwarding: null,
-    dnd: 0,
-    revision: 1,
-    created_at: now,
-    updated_at: now,
-  };
 }
 
 /**
@@ -54,7 +37,7 @@ export async function seedExtensions(
     for (const batch of chunks(extensions, BATCH)) {
       await trx
         .insertInto('extensions')
-        .values(batch.map((ext) => extensionRow(ctx, ext, now)))
+        .values(batch.map((ext) => newExtensionRow(ctx, { ...ext, name: `Bench Agent ${ext.number}` }, now)))
         .execute();
     }
   });
@@ -71,18 +54,12 @@ export async function seedSessions(
   ttlMs: number,
 ): Promise<string[]> {
   const now = new Date();
-  const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
   const sessions = numbers.map((subject) => ({ subject, token: newToken() }));
   await db.transaction().execute(async (trx) => {
     for (const batch of chunks(sessions, BATCH)) {
-      const rows = batch.map(({ subject, token }) => ({
-        token_hash: hashToken(token),
-        subject_type: 'agent' as const,
-        subject,
-        created_at: now.toISOString(),
-        expires_at: expiresAt,
-        ip: '127.0.0.1',
-      }));
+      const rows = batch.map(({ subject, token }) =>
+        newSessionRow(token, { subject_type: 'agent', subject }, '127.0.0.1', now, ttlMs),
+      );
       await trx.insertInto('sessions').values(rows).execute();
     }
   });

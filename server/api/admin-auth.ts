@@ -3,9 +3,7 @@
 import type { FastifyRequest } from 'fastify';
 import { findApiKeyByHash, isApiKey, touchApiKey } from '../admins/api-keys.ts';
 import { findAdminById } from '../admins/repository.ts';
-import type { Session } from '../db/schema.ts';
-import { hashToken, newToken } from '../security/tokens.ts';
-import { bearerTokenHash } from './auth.ts';
+import { bearerTokenHash, liveSession, openSubjectSession } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { HttpError } from './errors.ts';
 
@@ -36,19 +34,9 @@ async function fromApiKey(ctx: ApiContext, tokenHash: string): Promise<AdminPrin
   return { id: key.id, username: key.name, role: key.role, via: 'api-key' };
 }
 
-async function liveSession(ctx: ApiContext, tokenHash: string): Promise<Session> {
-  const session = await ctx.db
-    .selectFrom('sessions')
-    .selectAll()
-    .where('token_hash', '=', tokenHash)
-    .executeTakeFirst();
-  if (!session || Date.parse(session.expires_at) <= ctx.now().getTime())
-    throw new HttpError(401, 'unauthenticated', EXPIRED);
-  return session;
-}
-
 async function fromSession(ctx: ApiContext, tokenHash: string): Promise<AdminPrincipal> {
   const session = await liveSession(ctx, tokenHash);
+  if (!session) throw new HttpError(401, 'unauthenticated', EXPIRED);
   if (session.subject_type !== 'admin')
     throw new HttpError(403, 'forbidden', 'Agent accounts cannot use the administration API.');
   const admin = await findAdminById(ctx.db, session.subject);
@@ -80,24 +68,10 @@ export function actorOf(p: AdminPrincipal): string {
 }
 
 /** Opens an admin session: a 256-bit token, stored only as its SHA-256 (sessions.subject_type 'admin'). */
-export async function openAdminSession(
+export function openAdminSession(
   ctx: ApiContext,
   adminId: string,
   ip: string,
 ): Promise<{ token: string; expiresAt: string }> {
-  const token = newToken();
-  const now = ctx.now();
-  const expiresAt = new Date(now.getTime() + ctx.config.sessionTtlMs).toISOString();
-  await ctx.db
-    .insertInto('sessions')
-    .values({
-      token_hash: hashToken(token),
-      subject_type: 'admin',
-      subject: adminId,
-      created_at: now.toISOString(),
-      expires_at: expiresAt,
-      ip,
-    })
-    .execute();
-  return { token, expiresAt };
+  return openSubjectSession(ctx, { subject_type: 'admin', subject: adminId }, ip);
 }

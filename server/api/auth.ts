@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { Extension } from '../db/schema.ts';
+import type { Extension, Session } from '../db/schema.ts';
 import { findExtension } from '../extensions/repository.ts';
 import { sipHashes } from '../security/digest.ts';
 import { hashToken, newToken } from '../security/tokens.ts';
@@ -22,27 +22,55 @@ export function passwordMatches(ctx: ApiContext, extension: Extension, password:
   return computed.length === stored.length && timingSafeEqual(computed, stored);
 }
 
-/** Opens a session for an agent: a 256-bit token, stored only as its SHA-256. */
-export async function openSession(
+/** Who a session belongs to: an agent (extension number) or an administrator (admin id). */
+export type SessionSubject = Pick<Session, 'subject_type' | 'subject'>;
+
+/** The sessions row of a new token, valid for `ttlMs`: only the token's SHA-256 is stored. */
+export function newSessionRow(
+  token: string,
+  who: SessionSubject,
+  ip: string,
+  now: Date,
+  ttlMs: number,
+): Session {
+  return {
+    token_hash: hashToken(token),
+    ...who,
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + ttlMs).toISOString(),
+    ip,
+  };
+}
+
+/** Opens a session: a 256-bit token, stored only as its SHA-256. */
+export async function openSubjectSession(
+  ctx: ApiContext,
+  who: SessionSubject,
+  ip: string,
+): Promise<{ token: string; expiresAt: string }> {
+  const token = newToken();
+  const row = newSessionRow(token, who, ip, ctx.now(), ctx.config.sessionTtlMs);
+  await ctx.db.insertInto('sessions').values(row).execute();
+  return { token, expiresAt: row.expires_at };
+}
+
+/** Opens a session for an agent. */
+export function openSession(
   ctx: ApiContext,
   number: string,
   ip: string,
 ): Promise<{ token: string; expiresAt: string }> {
-  const token = newToken();
-  const now = ctx.now();
-  const expiresAt = new Date(now.getTime() + ctx.config.sessionTtlMs).toISOString();
-  await ctx.db
-    .insertInto('sessions')
-    .values({
-      token_hash: hashToken(token),
-      subject_type: 'agent',
-      subject: number,
-      created_at: now.toISOString(),
-      expires_at: expiresAt,
-      ip,
-    })
-    .execute();
-  return { token, expiresAt };
+  return openSubjectSession(ctx, { subject_type: 'agent', subject: number }, ip);
+}
+
+/** The unexpired session of a token hash, or undefined. */
+export async function liveSession(ctx: ApiContext, tokenHash: string): Promise<Session | undefined> {
+  const session = await ctx.db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  return session && Date.parse(session.expires_at) > ctx.now().getTime() ? session : undefined;
 }
 
 function bearerToken(request: FastifyRequest): string {
@@ -66,12 +94,8 @@ export function bearerTokenHash(request: FastifyRequest): string {
 /** Resolves the request's bearer token to an agent with an enabled extension, or throws 401/403. */
 export async function requireAgent(ctx: ApiContext, request: FastifyRequest): Promise<AgentSession> {
   const tokenHash = bearerTokenHash(request);
-  const session = await ctx.db
-    .selectFrom('sessions')
-    .selectAll()
-    .where('token_hash', '=', tokenHash)
-    .executeTakeFirst();
-  if (!session || session.subject_type !== 'agent' || Date.parse(session.expires_at) <= ctx.now().getTime()) {
+  const session = await liveSession(ctx, tokenHash);
+  if (session?.subject_type !== 'agent') {
     throw new HttpError(401, 'unauthenticated', 'Your session has expired. Log in again.');
   }
   const extension = await findExtension(ctx.db, session.subject);

@@ -61,21 +61,7 @@ export async function createExtension(
   const now = at.toISOString();
   const extension = await db
     .insertInto('extensions')
-    .values({
-      number: input.number,
-      name: input.name,
-      ...credentialColumns(ctx, input.number, password, now),
-      enabled: flag(input.enabled, 1),
-      manual_dialing: flag(input.manualDialing, 0),
-      call_recording: flag(input.callRecording, 0),
-      call_limit: input.callLimit ?? 2,
-      allowed_ips: (input.allowedIps ?? []).join(','),
-      forwarding: input.forwarding ?? null,
-      dnd: flag(input.dnd, 0),
-      revision: 1,
-      created_at: now,
-      updated_at: now,
-    })
+    .values(newExtensionRow(ctx, { ...input, password }, now))
     .returningAll()
     .executeTakeFirstOrThrow();
   return { extension, password };
@@ -107,7 +93,7 @@ export async function setExtensionPassword(
   return now;
 }
 
-/** The row `createExtension` would insert, for batch inserts (bulk generate, CSV import): same defaults. */
+/** The row of a new extension with the defaults: createExtension, bulk generate and CSV import insert it. */
 export function newExtensionRow(
   ctx: CredentialContext,
   input: NewExtensionInput & { password: string },

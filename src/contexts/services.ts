@@ -15,3 +15,10 @@ export const storageContext = createContext<StorageService>(Symbol('earshot-stor
 export const mediaContext = createContext<MediaService>(Symbol('earshot-media'));
 /** The incoming-call ringtone. */
 export const ringtoneContext = createContext<Ringtone>(Symbol('earshot-ringtone'));
+
+/** Changes the agent's password (in whichever tab of the browser holds the registration). */
+export interface PasswordChanger {
+  changePassword(current: string, next: string): Promise<void>;
+}
+/** The phone's password change: the account service, then re-registering every tab with it. */
+export const passwordChangerContext = createContext<PasswordChanger>(Symbol('earshot-password-changer'));

@@ -1,6 +1,33 @@
 import type { CallControl } from '../events/call-control.ts';
 import type { Call } from '../services/sip/call.ts';
 import type { SipService } from '../services/sip/sip-service.ts';
+import type { PhoneCommand } from './phone-line.ts';
+
+/** Carries out a call command of this tab or of a follower tab (not logout, device or password). */
+export async function applyCallCommand(
+  sip: SipService,
+  command: Exclude<PhoneCommand, { kind: 'logout' | 'device' | 'password' }>,
+): Promise<void> {
+  if (command.kind === 'dial') {
+    await sip.call(command.number);
+    return;
+  }
+  const call = sip.calls.find((c) => c.state.id === command.callId);
+  switch (command.kind) {
+    case 'answer':
+      call?.answer();
+      return;
+    case 'hangup':
+      if (command.decline) call?.reject();
+      else call?.hangup();
+      return;
+    case 'rename':
+      call?.setDisplayName(command.name);
+      return;
+    case 'control':
+      await applyCallControl(sip, command.callId, command.control);
+  }
+}
 
 /** Applies a call-control intent to the call it names; attended transfer spans two calls. */
 export async function applyCallControl(sip: SipService, callId: string, control: CallControl): Promise<void> {

@@ -7,10 +7,15 @@ import { MediaService } from '../services/media/media-service.ts';
 import { Ringtone } from '../services/media/ringtone.ts';
 import { CallNotifier } from '../services/notifications.ts';
 import type { Call, DtmfTransport } from '../services/sip/call.ts';
+import type { CallState } from '../services/sip/call-state.ts';
+import { LOGGED_OUT, RegistrationStatus } from '../services/sip/registration-state.ts';
 import { checkMicrophone, SipService } from '../services/sip/sip-service.ts';
 import { DEFAULT_REGISTER_EXPIRES } from '../services/sip/ua-config.ts';
 import { StorageService } from '../services/storage/storage-service.ts';
-import { applyCallControl } from './call-actions.ts';
+import { TabRole, type TabCredentials } from '../services/tabs/messages.ts';
+import { applyCallCommand } from './call-actions.ts';
+import { lineKey, LineSharing } from './line-sharing.ts';
+import { PhoneLine, type PhoneCommand, type PhoneSnapshot } from './phone-line.ts';
 import { isExtension } from '../internal/phone-number.ts';
 import { toCallRecord } from './call-record.ts';
 
@@ -28,6 +33,13 @@ export const USER_AGENT = 'Earshot/0.1 (JsSIP)';
 /**
  * Creates and wires the services for one <earshot-softphone>: login/logout across SIP and the
  * account service, call history, ringtone and notifications, page lifecycle. Views only render.
+ *
+ * One registration per browser: the tabs logged in with the same extension share one line
+ * (LineSharing, Web Locks + BroadcastChannel). The leader tab runs the SIP service and publishes
+ * `line`; a follower creates no UA, shows the leader's `line` and sends it its commands.
+ * Media lives where the UA is: when an agent answers in a follower tab, the leader tab answers,
+ * takes the microphone and plays the caller's audio (as other multi-tab softphones do), so the
+ * ringtone and desktop notification also come from the leader only.
  */
 export class PhoneController implements ReactiveController {
   readonly storage: StorageService;
@@ -40,6 +52,16 @@ export class PhoneController implements ReactiveController {
   me: Me | null = null;
   meError: string | null = null;
   readonly #abort = new AbortController();
+  /** The line as this tab shows it: its own SIP service's, or the leader tab's. */
+  readonly line = new PhoneLine();
+  readonly #sharing: LineSharing;
+  /** The login this tab registered with, kept in memory only, for a follower that takes over. */
+  #credentials: TabCredentials | null = null;
+  #ended: CallState | null = null;
+  /** The page is going away: the SIP logout that follows is a handover, not news for the other tabs. */
+  #leaving = false;
+  /** Registering after the leader tab closed: keep the logged-in view while that happens. */
+  #takingOver = false;
 
   #endpoints: PhoneEndpoints | null = null;
 
@@ -52,7 +74,27 @@ export class PhoneController implements ReactiveController {
   ) {
     this.storage = new StorageService(storageName);
     this.api = new AccountApi(location.origin);
+    this.#sharing = new LineSharing(
+      this.line,
+      {
+        snapshot: () => this.#snapshot(),
+        credentials: () => this.#credentials,
+        execute: (command) => this.#execute(command),
+      },
+      (credentials) => void this.#takeOver(credentials),
+      (credentials) => void this.#openFollowerSession(credentials),
+    );
+    this.line.addEventListener('account', () => {
+      this.#handleLineAccount();
+    });
+    this.line.addEventListener('call-ended', (event) => {
+      this.#announceCallEnded((event as CustomEvent<CallState>).detail);
+    });
     host.addController(this);
+  }
+
+  get #following(): boolean {
+    return this.#sharing.role === TabRole.Follower;
   }
 
   /** True when /me says this extension may place calls. */
@@ -63,15 +105,22 @@ export class PhoneController implements ReactiveController {
   hostConnected(): void {
     const signal = this.#abort.signal;
     // Leaving the page unregisters, so the next load (same instance id) starts clean.
-    window.addEventListener('pagehide', () => this.sip?.logout(), { signal });
+    window.addEventListener('pagehide', () => this.#leave(), { signal });
     window.addEventListener('online', () => this.sip?.refresh(), { signal });
     document.addEventListener('visibilitychange', () => !document.hidden && this.sip?.refresh(), { signal });
   }
 
   hostDisconnected(): void {
     this.#abort.abort();
-    this.sip?.logout();
+    this.#leave();
     this.ringtone.stop();
+  }
+
+  /** Unregisters this tab's UA, then frees the lock so another tab of this browser takes over. */
+  #leave(): void {
+    this.#leaving = true;
+    this.sip?.logout();
+    this.#sharing.close();
   }
 
   /** Reads the attributes; asks the account service for the SIP server and realm when not given. */
@@ -112,13 +161,62 @@ export class PhoneController implements ReactiveController {
       void this.#handleCallEnded((event as CustomEvent<Call>).detail);
     });
     sip.addEventListener('calls', () => {
+      this.#sync();
       this.#syncRinging();
+    });
+    sip.addEventListener('registration', () => {
+      this.#sync();
+      // Refused (wrong password, disabled, kicked): the line is free for whichever tab logs in next.
+      if (sip.registration.status === RegistrationStatus.Failed) this.#sharing.resign(true);
     });
     return sip;
   }
 
-  /** Registers and opens the account session with the same credentials. Rejects with LoginError. */
+  /**
+   * Registers and opens the account session with the same credentials. Rejects with LoginError.
+   * When another tab of this browser already holds this extension, shows its line instead.
+   */
   async login(extension: string, password: string): Promise<void> {
+    const key = this.#keyFor(extension);
+    this.#leaving = false;
+    if (!(await this.#sharing.watch(key).claim())) {
+      // That tab registered already; this one's password serves only if it closes before sharing its own.
+      this.#sharing.follow(key, { extension, password });
+      return;
+    }
+    try {
+      await this.#register(extension, password);
+    } catch (error) {
+      this.#sharing.resign(true);
+      throw error;
+    }
+  }
+
+  /** Starts listening for a tab of this browser that is (or gets) logged in with `extension`. */
+  watchTabs(extension: string): void {
+    if (extension && this.#sharing.role === TabRole.Alone) this.#sharing.watch(this.#keyFor(extension));
+  }
+
+  #keyFor(extension: string): string {
+    const given = this.readEndpoints();
+    return lineKey(given.apiUrl || location.origin, given.sipServer, extension);
+  }
+
+  /** The leader tab closed: register here with the login it shared. */
+  async #takeOver(credentials: TabCredentials): Promise<void> {
+    this.#takingOver = true;
+    try {
+      await this.#register(credentials.extension, credentials.password);
+    } catch {
+      // Shown on the login form in every tab (the snapshot says why); nobody else takes over.
+      this.#sharing.resign(true);
+    } finally {
+      this.#takingOver = false;
+      this.#sync();
+    }
+  }
+
+  async #register(extension: string, password: string): Promise<void> {
     // Asked first, so the microphone check overlaps the lookups below instead of following them.
     const microphone =
       isExtension(extension) && globalThis.isSecureContext ? checkMicrophone(this.media) : undefined;
@@ -134,6 +232,7 @@ export class PhoneController implements ReactiveController {
     this.host.requestUpdate();
     void this.notifier.requestPermission();
     await this.sip.login(extension, password, microphone);
+    this.#credentials = { extension, password };
     await this.storage.savePreferences({ extension });
     await this.#openAccountSession(extension, password);
   }
@@ -145,6 +244,33 @@ export class PhoneController implements ReactiveController {
     } catch (error) {
       this.meError = error instanceof ApiError ? error.message : 'Your account details could not be loaded.';
     }
+    this.#sync();
+    this.host.requestUpdate();
+  }
+
+  /**
+   * Changes the agent's password, always in the tab that holds the registration (its account
+   * session is the one the change keeps; the service revokes the others), re-registers with it and
+   * hands it to the other tabs, which open their account sessions again with it.
+   */
+  changePassword(current: string, next: string): Promise<void> {
+    return this.#run({ kind: 'password', current, next });
+  }
+
+  async #changePassword(current: string, next: string): Promise<void> {
+    await this.api.changePassword(current, next);
+    this.sip?.updatePassword(next);
+    if (this.#credentials) this.#credentials = { ...this.#credentials, password: next };
+    this.#sharing.shareCredentials();
+  }
+
+  /** Follower: its own account session (account page, password suggestions) with the leader's login. */
+  async #openFollowerSession({ extension, password }: TabCredentials): Promise<void> {
+    if (!this.#following) return;
+    const given = this.readEndpoints();
+    this.api = new AccountApi(given.apiUrl || location.origin);
+    this.host.requestUpdate();
+    await this.api.login(extension, password).catch(() => undefined);
     this.host.requestUpdate();
   }
 
@@ -152,44 +278,99 @@ export class PhoneController implements ReactiveController {
   async refreshMe(signal?: AbortSignal): Promise<Me> {
     this.me = await this.api.me(signal);
     this.meError = null;
+    this.#sync();
     this.host.requestUpdate();
     return this.me;
   }
 
-  /** Unregisters and closes the account session. */
+  /** Unregisters and closes the account session, in every tab of this browser. */
   async logout(): Promise<void> {
+    if (this.#following) {
+      // The leader logs out and tells every tab, this one included, which then shows the login form.
+      await this.#sharing.send({ kind: 'logout' }).catch(() => undefined);
+      return;
+    }
     this.sip?.logout();
+    this.#credentials = null;
     this.me = null;
+    this.#sync();
+    this.#sharing.resign(true);
     await this.api.logout().catch(() => undefined);
     this.host.requestUpdate();
   }
 
   /** Places a call (the view checked canDial; Kamailio enforces it too). */
-  async dial(number: string): Promise<void> {
-    if (!this.sip) throw new Error('You are not logged in.');
-    await this.sip.call(number);
+  dial(number: string): Promise<void> {
+    return this.#run({ kind: 'dial', number });
   }
 
-  /** Answers a ringing call. */
-  answer(callId: string): void {
-    this.ringtone.stop();
-    this.#find(callId)?.answer();
+  /** Answers a ringing call (in the leader tab, which plays the audio). */
+  answer(callId: string): Promise<void> {
+    return this.#run({ kind: 'answer', callId });
   }
 
   /** Hangs up, cancels, or (decline) rejects a call. */
-  hangup(callId: string, decline: boolean): void {
-    const call = this.#find(callId);
-    if (decline) call?.reject();
-    else call?.hangup();
+  hangup(callId: string, decline: boolean): Promise<void> {
+    return this.#run({ kind: 'hangup', callId, decline });
   }
 
   /** Mute, hold, DTMF and transfers. */
   control(callId: string, control: CallControl): Promise<void> {
-    return this.sip ? applyCallControl(this.sip, callId, control) : Promise.resolve();
+    return this.#run({ kind: 'control', callId, control });
+  }
+
+  /** Shows `name` for the caller (the host page's lookup) in every tab. */
+  rename(callId: string, name: string): Promise<void> {
+    return this.#run({ kind: 'rename', callId, name });
+  }
+
+  /** Runs a command here, or in the leader tab when this one follows. */
+  #run(command: PhoneCommand): Promise<void> {
+    return this.#following ? this.#sharing.send(command) : this.#execute(command);
+  }
+
+  /** Carries out a command of this tab or of a follower (the SIP service lives here). */
+  async #execute(command: PhoneCommand): Promise<void> {
+    if (command.kind === 'logout') return this.logout();
+    if (command.kind === 'device') return this.setDevice(command.device, command.deviceId);
+    if (command.kind === 'password') return this.#changePassword(command.current, command.next);
+    if (command.kind === 'answer') this.ringtone.stop();
+    if (!this.sip) throw new Error('You are not logged in.');
+    await applyCallCommand(this.sip, command);
+  }
+
+  /** The leader's view of the line (what `line` shows here and the other tabs receive). */
+  #snapshot(): PhoneSnapshot {
+    const sip = this.sip;
+    return {
+      registration: sip?.registration ?? LOGGED_OUT,
+      active: (sip?.active ?? false) || this.#takingOver,
+      calls: sip?.calls.map((call) => call.state) ?? [],
+      ended: this.#ended,
+      me: this.me,
+      meError: this.meError,
+    };
+  }
+
+  /** Leader: shows the SIP service's state here and sends it to the other tabs. */
+  #sync(): void {
+    if (this.#following) return;
+    const snapshot = this.#snapshot();
+    this.line.apply(snapshot);
+    if (!this.#leaving) this.#sharing.publish(snapshot);
+  }
+
+  /** Follower: the leader's account details (manual dialing …) apply here too. */
+  #handleLineAccount(): void {
+    if (!this.#following) return;
+    this.me = this.line.snapshot.me;
+    this.meError = this.line.snapshot.meError;
   }
 
   /** Switches microphone or speaker, remembers it for this browser, and swaps the mic into live calls. */
   async setDevice(kind: 'microphone' | 'speaker', deviceId: string | null): Promise<void> {
+    // The devices are the leader tab's: that is where the microphone is taken and the audio plays.
+    if (this.#following) return this.#sharing.send({ kind: 'device', device: kind, deviceId });
     if (kind === 'speaker') {
       await this.media.setSpeaker(deviceId);
       await this.storage.savePreferences({ speakerId: deviceId });
@@ -200,10 +381,6 @@ export class PhoneController implements ReactiveController {
     for (const call of this.sip?.calls ?? []) {
       await call.replaceMicrophone(await this.media.getMicrophone());
     }
-  }
-
-  #find(callId: string): Call | undefined {
-    return this.sip?.calls.find((c) => c.state.id === callId);
   }
 
   #handleIncoming(call: Call): void {
@@ -223,19 +400,26 @@ export class PhoneController implements ReactiveController {
 
   #ringing = false;
 
+  /** Leader: writes the history entry (one per browser), then lets every tab announce the end. */
   async #handleCallEnded(call: Call): Promise<void> {
     if (!this.sip?.calls.length) this.media.stopRemote();
-    const record = toCallRecord(call.state);
+    await this.storage.addCall(toCallRecord(call.state)).catch(() => undefined);
+    this.#ended = call.state;
+    this.#sync();
+  }
+
+  /** Every tab: tells the host page and reloads the (shared) history. */
+  #announceCallEnded(state: CallState): void {
+    const record = toCallRecord(state);
     this.host.dispatchEvent(
       new EarshotCallEndedEvent({
         direction: record.direction,
         number: record.number,
         outcome: record.outcome,
         durationSeconds: record.durationSeconds,
-        message: call.state.message,
+        message: state.message,
       }),
     );
-    await this.storage.addCall(record);
     this.host.dispatchEvent(new Event('earshot-history-changed'));
   }
 }

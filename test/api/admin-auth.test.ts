@@ -153,7 +153,11 @@ for (const engine of ENGINES) {
         assert.deepEqual(res.json(), { error: 'forbidden', message: 'Your role (viewer) can only read.' });
       }
       assert.ok(
-        await h.database.db.kysely.selectFrom('extensions').select('number').where('number', '=', '1001').executeTakeFirst(),
+        await h.database.db.kysely
+          .selectFrom('extensions')
+          .select('number')
+          .where('number', '=', '1001')
+          .executeTakeFirst(),
       );
     });
   });

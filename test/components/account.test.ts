@@ -1,40 +1,9 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { http, HttpResponse } from 'msw';
 import '../../src/components/account-page/account-page.ts';
-import type { EarshotSoftphone } from '../../src/components/softphone/softphone.ts';
 import { API_TEST_URL } from '../support/msw/scenarios.ts';
 import { useScenario } from '../support/msw/worker.ts';
-import { loggedInPhone, shadowText } from './helpers.ts';
-
-async function openAccountTab(phone: EarshotSoftphone) {
-  phone.shadowRoot?.querySelector<HTMLButtonElement>('#tab-account')?.click();
-  await phone.updateComplete;
-  const page = phone.shadowRoot?.querySelector('earshot-account-page');
-  if (!page) throw new Error('no account page');
-  await waitUntil(() => shadowText(page).includes('Extension 1001'), 'account never loaded', {
-    timeout: 5000,
-  });
-  return page;
-}
-
-function passwordForm(page: Element) {
-  const form = page.shadowRoot?.querySelector('earshot-password-form');
-  if (!form) throw new Error('no password form');
-  return form;
-}
-
-function fill(form: Element, values: Record<string, string>): void {
-  for (const [name, value] of Object.entries(values)) {
-    const input = form.shadowRoot?.querySelector<HTMLInputElement>(`input[name=${name}]`);
-    if (!input) throw new Error(`no ${name} field`);
-    input.value = value;
-    input.dispatchEvent(new InputEvent('input'));
-  }
-}
-
-function submit(form: Element): void {
-  form.shadowRoot?.querySelector<HTMLButtonElement>('button[type=submit]')?.click();
-}
+import { fill, loggedInPhone, openAccountTab, passwordForm, shadowText, submit } from './helpers.ts';
 
 describe('account page', () => {
   it('shows the extension settings and the live registration of every device', async () => {

@@ -4,9 +4,16 @@ import type { EarshotLogin } from '../../src/components/login/login.ts';
 import type { EarshotSoftphone } from '../../src/components/softphone/softphone.ts';
 import { API_TEST_URL, SIP_TEST_URL, TEST_REALM } from '../support/msw/scenarios.ts';
 
-/** A fresh softphone against the msw servers, with an empty IndexedDB. */
-export async function mountSoftphone(): Promise<EarshotSoftphone> {
+/**
+ * A fresh softphone against the msw servers, with an empty IndexedDB; `another` keeps the
+ * database, as a second tab of the same browser would.
+ */
+export async function mountSoftphone(another = false): Promise<EarshotSoftphone> {
   await new Promise<void>((resolve) => {
+    if (another) {
+      resolve();
+      return;
+    }
     const request = indexedDB.deleteDatabase('earshot');
     request.onsuccess = () => resolve();
     request.onerror = () => resolve();
@@ -66,4 +73,47 @@ export async function loggedInPhone(): Promise<EarshotSoftphone> {
 /** Visible text of an element's shadow root, whitespace folded. */
 export function shadowText(host: Element | null | undefined): string {
   return (host?.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** The button labelled `label` in `host`'s shadow root (throws when absent). */
+export function shadowButton(host: Element | null | undefined, label: string): HTMLButtonElement {
+  const found = [...(host?.shadowRoot?.querySelectorAll('button') ?? [])].find(
+    (b) => b.textContent.trim() === label,
+  );
+  if (!found) throw new Error(`no "${label}" button`);
+  return found;
+}
+
+/** Opens the My account tab and waits for the account details. */
+export async function openAccountTab(phone: EarshotSoftphone): Promise<Element> {
+  phone.shadowRoot?.querySelector<HTMLButtonElement>('#tab-account')?.click();
+  await phone.updateComplete;
+  const page = phone.shadowRoot?.querySelector('earshot-account-page');
+  if (!page) throw new Error('no account page');
+  await waitUntil(() => shadowText(page).includes('Extension 1001'), 'account never loaded', {
+    timeout: 5000,
+  });
+  return page;
+}
+
+/** The password form of an account page. */
+export function passwordForm(page: Element): Element {
+  const form = page.shadowRoot?.querySelector('earshot-password-form');
+  if (!form) throw new Error('no password form');
+  return form;
+}
+
+/** Types `values` into the named inputs of a form in a shadow root. */
+export function fill(form: Element, values: Record<string, string>): void {
+  for (const [name, value] of Object.entries(values)) {
+    const input = form.shadowRoot?.querySelector<HTMLInputElement>(`input[name=${name}]`);
+    if (!input) throw new Error(`no ${name} field`);
+    input.value = value;
+    input.dispatchEvent(new InputEvent('input'));
+  }
+}
+
+/** Clicks the submit button of a form in a shadow root. */
+export function submit(form: Element): void {
+  form.shadowRoot?.querySelector<HTMLButtonElement>('button[type=submit]')?.click();
 }

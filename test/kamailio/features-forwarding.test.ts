@@ -92,7 +92,7 @@ void describe('Kamailio DND and forwarding (SQLite)', () => {
     assert.equal(`${result.status} ${result.reason}`, '480 Temporarily Unavailable');
   });
 
-  void test('a caller cannot fake a Diversion: only the proxy\'s own reaches the target', async () => {
+  void test("a caller cannot fake a Diversion: only the proxy's own reaches the target", async () => {
     const target = await registered('3013');
     const fake = '<sip:9999@earshot.test>;reason=unconditional;counter=1';
     const call = await (await caller()).call('3013', [['Diversion', fake]]);

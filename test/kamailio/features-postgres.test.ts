@@ -5,11 +5,10 @@ import { after, before, describe, test } from 'node:test';
 import { startKamailio, type KamailioHarness } from '../support/kamailio-harness.ts';
 import { header } from '../support/sip-message.ts';
 import { seedExtensions, udpAgentPool } from '../support/sip-agents.ts';
-import type { SipClient } from '../support/sip-client.ts';
 
 void describe('Kamailio extension settings on PostgreSQL', () => {
   let h: KamailioHarness;
-  const { agent, closeAll } = udpAgentPool(() => h);
+  const { agent, registered, closeAll } = udpAgentPool(() => h);
 
   before(async () => {
     h = await startKamailio({ engine: 'postgres' });
@@ -27,12 +26,6 @@ void describe('Kamailio extension settings on PostgreSQL', () => {
     await closeAll();
     await h.stop();
   });
-
-  const registered = async (number: string): Promise<SipClient> => {
-    const client = await agent(number);
-    assert.equal((await client.register()).status, 200, `${number} did not register`);
-    return client;
-  };
 
   void test('allowed IPs: 127.0.0.1 admitted, 127.0.0.2 refused with 403 "Address not allowed"', async () => {
     assert.equal((await (await agent('6001')).register()).status, 200);

@@ -80,7 +80,7 @@ void describe('Kamailio allowed IPs (SQLite)', () => {
 
 void describe('Kamailio call limit (SQLite)', () => {
   let h: KamailioHarness;
-  const { agent, closeAll } = udpAgentPool(() => h);
+  const { agent, registered, closeAll } = udpAgentPool(() => h);
   const calls: { hangup: () => Promise<unknown> }[] = [];
 
   before(async () => {
@@ -101,12 +101,6 @@ void describe('Kamailio call limit (SQLite)', () => {
     await closeAll();
     await h.stop();
   });
-
-  const registered = async (number: string): Promise<SipClient> => {
-    const client = await agent(number);
-    assert.equal((await client.register()).status, 200, `${number} did not register`);
-    return client;
-  };
 
   /** A call that stays up until the suite ends (or the test hangs it up). */
   const heldCall = async (from: SipClient, to: string) => {

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { createExtension, type NewExtensionInput } from '../../server/extensions/repository.ts';
 import { ALLOWED_ORIGIN, TEST_REALM, type KamailioHarness } from './kamailio-harness.ts';
 import { SipClient, type AnswerMode } from './sip-client.ts';
@@ -71,13 +72,21 @@ function rest(options: AgentOptions): { userAgent?: string; answer?: AnswerMode;
 /** UDP agents for one suite, all closed by `closeAll()` in its `after` hook. */
 export function udpAgentPool(harness: () => KamailioHarness): {
   agent: (number: string, options?: AgentOptions) => Promise<SipClient>;
+  /** An agent that has registered (asserts the 200). */
+  registered: (number: string) => Promise<SipClient>;
   closeAll: () => Promise<void>;
 } {
   const clients: SipClient[] = [];
+  const agent = async (number: string, options: AgentOptions = {}) => {
+    const client = await udpAgent(harness(), number, options);
+    clients.push(client);
+    return client;
+  };
   return {
-    agent: async (number, options = {}) => {
-      const client = await udpAgent(harness(), number, options);
-      clients.push(client);
+    agent,
+    registered: async (number) => {
+      const client = await agent(number);
+      assert.equal((await client.register()).status, 200, `${number} did not register`);
       return client;
     },
     closeAll: async () => {

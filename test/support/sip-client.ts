@@ -122,11 +122,7 @@ export class SipClient {
     const result = await this.#withAuth(
       'INVITE',
       dialog,
-      [
-        ['Contact', `<${this.contact}>`],
-        ['Content-Type', 'application/sdp'],
-        ...extraFields,
-      ],
+      [['Contact', `<${this.contact}>`], ['Content-Type', 'application/sdp'], ...extraFields],
       minimalSdp('127.0.0.1'),
     );
     const answered = result.response && result.status >= 200 && result.status < 300;

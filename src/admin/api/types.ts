@@ -28,18 +28,10 @@ export interface AdminRegistration {
 }
 
 /** One extension account as the admin API lists it (the password is always masked here). */
-export interface AdminExtension {
+export interface AdminExtension extends ExtensionSettings {
   number: string;
-  name: string;
   password: string;
-  enabled: boolean;
   status: 'enabled' | 'disabled';
-  manualDialing: boolean;
-  callRecording: boolean;
-  callLimit: number;
-  allowedIps: string[];
-  forwarding: string | null;
-  dnd: boolean;
   registration: AdminRegistration;
   lastRegisteredAt: string | null;
   createdAt: string;

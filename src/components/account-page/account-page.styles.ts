@@ -1,6 +1,18 @@
 import { css } from 'lit';
 
-export const accountPageStyles = css`
+/** A yes/no value: `.yes` in the OK colour, `.no` in the danger colour (also used by the admin console). */
+export const yesNoStyles = css`
+  .yes {
+    color: var(--_ok);
+    font-weight: 600;
+  }
+  .no {
+    color: var(--_danger);
+    font-weight: 600;
+  }
+`;
+
+const pageStyles = css`
   :host {
     display: block;
   }
@@ -25,17 +37,11 @@ export const accountPageStyles = css`
     border-radius: var(--_radius);
     padding: 0.6rem 0.8rem;
   }
-  .yes {
-    color: var(--_ok);
-    font-weight: 600;
-  }
-  .no {
-    color: var(--_danger);
-    font-weight: 600;
-  }
   header {
     display: flex;
     justify-content: space-between;
     align-items: center;
   }
 `;
+
+export const accountPageStyles = [pageStyles, yesNoStyles];

@@ -6,6 +6,7 @@ import { isExtension } from '../../internal/phone-number.ts';
 import { RegistrationStatus, type RegistrationState } from '../../services/sip/registration-state.ts';
 import { baseStyles } from '../styles/base.styles.ts';
 import { loginStyles } from './login.styles.ts';
+import { passwordField } from './password-field.ts';
 
 const formText = (data: FormData, name: string): string => {
   const value = data.get(name);
@@ -105,28 +106,7 @@ export class EarshotLogin extends LitElement {
         />
         <div id="extension-error" class="error">${this.extensionError}</div>
       </div>
-      <div>
-        <label for="password">Password</label>
-        <div class="password">
-          <input
-            id="password"
-            name="password"
-            type=${this.passwordVisible ? 'text' : 'password'}
-            autocomplete="current-password"
-            required
-          />
-          <button
-            type="button"
-            class="secondary"
-            aria-pressed=${this.passwordVisible ? 'true' : 'false'}
-            aria-controls="password"
-            @click=${this.handleToggleClick}
-          >
-            ${this.passwordVisible ? 'Hide' : 'Show'}<span class="visually-hidden"> password</span>
-          </button>
-        </div>
-      </div>
-      ${this.renderProblem()}
+      ${passwordField(this.passwordVisible, () => this.handleToggleClick())} ${this.renderProblem()}
       <button type="submit" ?disabled=${busy}>${busy ? 'Connecting…' : 'Log in'}</button>
     </form>`;
   }

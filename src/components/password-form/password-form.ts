@@ -2,10 +2,10 @@ import { element } from '../../internal/define.ts';
 import { consume } from '@lit/context';
 import { LitElement, html, nothing } from 'lit';
 import { state } from 'lit/decorators.js';
-import { accountApiContext, sipContext } from '../../contexts/services.ts';
+import { accountApiContext, passwordChangerContext, type PasswordChanger } from '../../contexts/services.ts';
 import { estimateStrength } from '../../internal/password-strength.ts';
 import { ApiError, type AccountApi } from '../../services/account-api/account-api.ts';
-import type { SipService } from '../../services/sip/sip-service.ts';
+import { TabCommandError } from '../../services/tabs/messages.ts';
 import { baseStyles } from '../styles/base.styles.ts';
 import { passwordFormStyles } from './password-form.styles.ts';
 
@@ -21,7 +21,7 @@ export class EarshotPasswordForm extends LitElement {
   static override styles = [baseStyles, passwordFormStyles];
 
   @consume({ context: accountApiContext, subscribe: true }) private api?: AccountApi;
-  @consume({ context: sipContext, subscribe: true }) private sip?: SipService;
+  @consume({ context: passwordChangerContext }) private changer?: PasswordChanger;
 
   @state() private values: Record<Field, string> = { current: '', next: '', confirm: '' };
   @state() private errors: Partial<Record<Field | 'form', string>> = {};
@@ -64,11 +64,10 @@ export class EarshotPasswordForm extends LitElement {
 
   private async handleSubmit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    if (!this.#validate() || !this.api) return;
+    if (!this.#validate() || !this.changer) return;
     this.busy = true;
     try {
-      await this.api.changePassword(this.values.current, this.values.next);
-      this.sip?.updatePassword(this.values.next);
+      await this.changer.changePassword(this.values.current, this.values.next);
       this.values = { current: '', next: '', confirm: '' };
       this.done = true;
       this.dispatchEvent(new Event('earshot-password-changed', { bubbles: true, composed: true }));
@@ -80,7 +79,9 @@ export class EarshotPasswordForm extends LitElement {
   }
 
   #showError(error: unknown): void {
-    if (!(error instanceof ApiError)) this.errors = { form: 'The password could not be changed. Try again.' };
+    // ApiError here, TabCommandError when another tab of this browser made the change.
+    if (!(error instanceof ApiError || error instanceof TabCommandError))
+      this.errors = { form: 'The password could not be changed. Try again.' };
     else if (error.code === 'wrong-current-password') this.errors = { current: error.message };
     else if (error.code === 'password-policy') this.errors = { next: error.message };
     else this.errors = { form: error.message };

@@ -6,6 +6,7 @@ import {
   accountApiContext,
   mediaContext,
   ringtoneContext,
+  passwordChangerContext,
   sipContext,
   storageContext,
 } from '../../contexts/services.ts';
@@ -13,7 +14,7 @@ import { PhoneController } from '../../controllers/phone-controller.ts';
 import { QualityController } from '../../controllers/quality-controller.ts';
 import { ServiceEventsController } from '../../controllers/service-events-controller.ts';
 import type { EarshotAnswerEvent } from '../../events/answer.ts';
-import type { EarshotCallControlEvent } from '../../events/call-control.ts';
+import type { CallControl, EarshotCallControlEvent } from '../../events/call-control.ts';
 import type { EarshotDeviceChangeEvent } from '../../events/device-change.ts';
 import type { EarshotDialEvent } from '../../events/dial.ts';
 import type { EarshotHangupEvent } from '../../events/hangup.ts';
@@ -25,8 +26,8 @@ import {
 } from '../../controllers/host-events-controller.ts';
 import type { CallInfo } from '../../events/public-events.ts';
 import { checkDialString } from '../../internal/phone-number.ts';
-import type { Call } from '../../services/sip/call.ts';
-import { LOGGED_OUT, type RegistrationState } from '../../services/sip/registration-state.ts';
+import type { CallState } from '../../services/sip/call-state.ts';
+import type { RegistrationState } from '../../services/sip/registration-state.ts';
 import type { CallRecord } from '../../services/storage/schema.ts';
 import '../account-page/account-page.ts';
 import '../call-history/call-history.ts';
@@ -91,19 +92,17 @@ export class EarshotSoftphone extends LitElement {
   @state() private notice = '';
 
   /** @internal The phone's services; the host uses the methods below. */
-  readonly phone = new PhoneController(
+  readonly phone = new PhoneController(this, () => ({
+    sipServer: this.sipServer,
+    apiUrl: this.apiUrl,
+    realm: this.realm,
+    dtmfTransport: this.dtmfTransport === 'info' ? 'INFO' : 'RFC2833',
+  }));
+  readonly #hostEvents = new HostEventsController(
     this,
-    () => ({
-      sipServer: this.sipServer,
-      apiUrl: this.apiUrl,
-      realm: this.realm,
-      dtmfTransport: this.dtmfTransport === 'info' ? 'INFO' : 'RFC2833',
-    }),
-    (sip) => {
-      this.#hostEvents.watch(sip);
-    },
+    () => this.callerLookup,
+    (callId, name) => this.phone.rename(callId, name),
   );
-  readonly #hostEvents = new HostEventsController(this, () => this.callerLookup);
   readonly #quality = new QualityController(this, () => this.phone.sip);
   readonly #providers = {
     api: new ContextProvider(this, { context: accountApiContext }),
@@ -111,12 +110,15 @@ export class EarshotSoftphone extends LitElement {
     storage: new ContextProvider(this, { context: storageContext, initialValue: this.phone.storage }),
     media: new ContextProvider(this, { context: mediaContext, initialValue: this.phone.media }),
     ringtone: new ContextProvider(this, { context: ringtoneContext, initialValue: this.phone.ringtone }),
+    password: new ContextProvider(this, { context: passwordChangerContext, initialValue: this.phone }),
   };
 
   constructor() {
     super();
-    // Re-render on registration, call and ringtone changes for the element's lifetime.
-    new ServiceEventsController(this, () => this.phone.sip, ['registration', 'calls']);
+    // Re-render on registration, call and ringtone changes for the element's lifetime. The line
+    // is this tab's SIP service's, or the one of the tab of this browser that holds the registration.
+    new ServiceEventsController(this, () => this.phone.line, ['registration', 'calls', 'account']);
+    this.#hostEvents.watch(this.phone.line);
     new ServiceEventsController(this, () => this.phone.ringtone, ['change']);
     this.addEventListener('earshot-history-changed', () => void this.loadHistory());
     // A call that failed (busy, not found, refused) says why after its panel is gone.
@@ -133,6 +135,8 @@ export class EarshotSoftphone extends LitElement {
   private async restore(): Promise<void> {
     const prefs = await this.phone.storage.preferences();
     this.extension ||= prefs.extension ?? '';
+    // A tab opened while another one is logged in with this extension shows that tab's line.
+    this.phone.watchTabs(prefs.extension ?? '');
     await this.loadHistory();
   }
 
@@ -162,11 +166,11 @@ export class EarshotSoftphone extends LitElement {
   }
 
   private handleAnswer(event: EarshotAnswerEvent): void {
-    this.phone.answer(event.callId);
+    void runIntent(this, () => this.phone.answer(event.callId));
   }
 
   private handleHangup(event: EarshotHangupEvent): void {
-    this.phone.hangup(event.callId, event.decline);
+    void runIntent(this, () => this.phone.hangup(event.callId, event.decline));
   }
 
   private handleCallControl(event: EarshotCallControlEvent): void {
@@ -188,7 +192,7 @@ export class EarshotSoftphone extends LitElement {
 
   /** The registration state (read-only). */
   get registration(): RegistrationState {
-    return this.phone.sip?.registration ?? LOGGED_OUT;
+    return this.phone.line.registration;
   }
 
   /** The call in progress, or null (read-only). */
@@ -197,15 +201,21 @@ export class EarshotSoftphone extends LitElement {
     return call ? callInfo(call) : null;
   }
 
-  #current(): Call | undefined {
-    const calls = this.phone.sip?.calls ?? [];
-    return calls.find((c) => c.state.status === 'active' && !c.state.held) ?? calls[0];
+  #current(): CallState | undefined {
+    const calls = this.phone.line.calls;
+    return calls.find((c) => c.status === 'active' && !c.held) ?? calls[0];
   }
 
-  #requireCall(): Call {
+  /** The current call's id; throws when there is none. */
+  #requireCall(): string {
     const call = this.#current();
     if (!call) throw new Error('There is no call in progress.');
-    return call;
+    return call.id;
+  }
+
+  /** Applies a control to the current call (in the tab that holds the line). */
+  #control(control: CallControl): void {
+    void runIntent(this, () => this.phone.control(this.#requireCall(), control));
   }
 
   /** Registers with an extension and password; rejects with the reason the agent sees. */
@@ -220,7 +230,7 @@ export class EarshotSoftphone extends LitElement {
 
   /** Calls a number; refused with a clear error when manual dialing is off or the number is invalid. */
   async call(number: string): Promise<void> {
-    if (!this.phone.sip?.active) throw new Error('Log in before placing a call.');
+    if (!this.phone.line.active) throw new Error('Log in before placing a call.');
     if (!this.phone.canDial) throw new Error('Manual dialing is not enabled for this extension.');
     const check = checkDialString(number);
     if (!check.ok) throw new Error(check.message);
@@ -230,37 +240,38 @@ export class EarshotSoftphone extends LitElement {
 
   /** Answers the ringing call. */
   answer(): void {
-    const ringing = this.phone.sip?.calls.find((c) => c.state.status === 'incoming');
+    const ringing = this.phone.line.calls.find((c) => c.status === 'incoming');
     if (!ringing) throw new Error('No call is ringing.');
-    this.phone.answer(ringing.state.id);
+    void runIntent(this, () => this.phone.answer(ringing.id));
   }
 
   /** Ends (or cancels) the current call. */
   hangup(): void {
-    this.phone.hangup(this.#requireCall().state.id, false);
+    const callId = this.#requireCall();
+    void runIntent(this, () => this.phone.hangup(callId, false));
   }
 
   /** Puts the current call on hold (or resumes it with `false`). */
   hold(on = true): void {
-    this.#requireCall().setHeld(on);
+    this.#control({ kind: 'hold', on });
   }
 
   /** Mutes the microphone for the current call (or unmutes with `false`). */
   mute(on = true): void {
-    this.#requireCall().setMuted(on);
+    this.#control({ kind: 'mute', on });
   }
 
   /** Sends DTMF digits on the current call. */
   sendDtmf(tones: string): void {
     if (!/^[0-9*#A-D]+$/i.test(tones)) throw new Error('DTMF digits are 0-9, *, # and A-D.');
-    this.#requireCall().sendDtmf(tones);
+    this.#control({ kind: 'dtmf', tones });
   }
 
   /** Blind-transfers the current call to a number. */
   transfer(target: string): void {
     const check = checkDialString(target);
     if (!check.ok) throw new Error(check.message);
-    this.#requireCall().transfer(check.number);
+    this.#control({ kind: 'transfer', target: check.number });
   }
 
   /**
@@ -272,7 +283,7 @@ export class EarshotSoftphone extends LitElement {
   }
 
   private renderBar() {
-    const r = this.phone.sip?.registration ?? LOGGED_OUT;
+    const r = this.phone.line.registration;
     return html`<div class="bar">
       <span class="state" data-status=${r.status} role="status"
         >${r.extension ?? ''} · ${STATUS_LABEL[r.status]}</span
@@ -282,7 +293,7 @@ export class EarshotSoftphone extends LitElement {
   }
 
   private renderPhone() {
-    const calls = this.phone.sip?.calls.map((c) => c.state) ?? [];
+    const calls = this.phone.line.calls;
     const ringing = calls.some((c) => c.status === 'incoming');
     return html`${
         ringing && this.phone.ringtone.blocked
@@ -352,10 +363,10 @@ export class EarshotSoftphone extends LitElement {
   }
 
   private renderContent() {
-    const sip = this.phone.sip;
-    if (!sip?.active) {
+    const line = this.phone.line;
+    if (!line.active) {
       return html`${this.renderNotice()}
-        <earshot-login .registration=${sip?.registration} extension=${this.extension}></earshot-login>`;
+        <earshot-login .registration=${line.registration} extension=${this.extension}></earshot-login>`;
     }
     return html`${this.renderBar()} ${this.renderNotice()} ${this.renderTabs()}
       <div id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}">${this.renderPanel()}</div>`;

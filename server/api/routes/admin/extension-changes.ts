@@ -9,6 +9,7 @@ import {
   type ChangeOutcome,
   type ExtensionChanges,
 } from '../../../extensions/admin-update.ts';
+import { disconnectAfterChange } from '../../../extensions/status.ts';
 import type { Extension } from '../../../db/schema.ts';
 import { actorOf, requireAdmin, type AdminPrincipal } from '../../admin-auth.ts';
 import type { ApiContext } from '../../context.ts';
@@ -79,26 +80,6 @@ export const extensionChangeDocs: RouteDoc[] = [
   },
 ];
 
-/** What a change did to Kamailio and the agent's sessions, for the audit log. */
-interface Disconnect {
-  kicked: boolean | null;
-  sessionsRevoked: number;
-}
-
-/** Kicks the devices when the change shuts the extension out (disabled, deleted) or narrows where it may register from. */
-async function disconnectIfNeeded(
-  ctx: ApiContext,
-  request: FastifyRequest,
-  before: Extension,
-  after: Extension | null,
-): Promise<Disconnect> {
-  const shutOut = before.enabled === 1 && (after === null || after.enabled === 0);
-  const ipsChanged = after !== null && after.allowed_ips !== before.allowed_ips && after.enabled === 1;
-  if (!shutOut && !ipsChanged) return { kicked: null, sessionsRevoked: 0 };
-  const sessionsRevoked = shutOut ? await revokeAgentSessions(ctx.db, before.number) : 0;
-  return { kicked: await kickDevices(ctx, request, before.number), sessionsRevoked };
-}
-
 /** The changed fields (never a secret) for the audit log. */
 function changedFields(changes: ExtensionChanges): Record<string, string | number | boolean | null> {
   const details: Record<string, string | number | boolean | null> = {};
@@ -129,7 +110,8 @@ async function applyChanges(
   const number = numberParam(request);
   const outcome = await updateExtensionIf(ctx.db, number, changes, revision, ctx.now());
   const { before, extension } = await settle(ctx, number, outcome);
-  const disconnect = await disconnectIfNeeded(ctx, request, before, extension);
+  const kick = (target: string) => kickDevices(ctx, request, target);
+  const disconnect = await disconnectAfterChange(ctx.db, kick, before, extension);
   await writeAudit(
     ctx.db,
     {

@@ -126,34 +126,22 @@ const settings = {
   dnd: z.boolean({ error: 'dnd is true or false' }),
 };
 
+/** Every setting, optional: what PATCH may send and what creation may leave to the defaults. */
+const optionalSettings = z.object(settings).partial().shape;
+
 export const CreateBody = z.strictObject({
   number: z.string({ error: 'enter the extension number' }).regex(/^\d{4,8}$/, {
     error: 'an extension number has 4 to 8 digits',
   }),
-  name: settings.name,
   password: z.string({ error: 'password must be a string' }).max(1024).optional(),
-  enabled: settings.enabled.optional(),
-  manualDialing: settings.manualDialing.optional(),
-  callRecording: settings.callRecording.optional(),
-  callLimit: settings.callLimit.optional(),
-  allowedIps: settings.allowedIps.optional(),
-  forwarding: settings.forwarding.optional(),
-  dnd: settings.dnd.optional(),
+  ...optionalSettings,
+  name: settings.name,
 });
 export type CreateBody = z.infer<typeof CreateBody>;
 
 export const CreateResponse = z.object({ extension: AdminExtension, password: z.string().optional() });
 
-export const PatchBody = z.strictObject({
-  name: settings.name.optional(),
-  enabled: settings.enabled.optional(),
-  manualDialing: settings.manualDialing.optional(),
-  callRecording: settings.callRecording.optional(),
-  callLimit: settings.callLimit.optional(),
-  allowedIps: settings.allowedIps.optional(),
-  forwarding: settings.forwarding.optional(),
-  dnd: settings.dnd.optional(),
-});
+export const PatchBody = z.strictObject(optionalSettings);
 export type PatchBody = z.infer<typeof PatchBody>;
 
 export const ConflictResponse = z.object({

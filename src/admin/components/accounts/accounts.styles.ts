@@ -91,14 +91,6 @@ export const accountsStyles = css`
   td button.secondary {
     padding: 0.25rem 0.6rem;
   }
-  .yes {
-    color: var(--_ok);
-    font-weight: 600;
-  }
-  .no {
-    color: var(--_danger);
-    font-weight: 600;
-  }
   .notice {
     border-inline-start: 4px solid #b26a00;
     padding: 0.5rem 0.75rem;

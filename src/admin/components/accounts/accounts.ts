@@ -2,6 +2,7 @@ import { consume } from '@lit/context';
 import { Task, TaskStatus } from '@lit/task';
 import { LitElement, html } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { yesNoStyles } from '../../../components/account-page/account-page.styles.ts';
 import { baseStyles } from '../../../components/styles/base.styles.ts';
 import { element } from '../../../internal/define.ts';
 import type { AdminApi } from '../../api/admin-api.ts';
@@ -31,7 +32,7 @@ const SEARCH_DELAY_MS = 300;
  */
 @element('earshot-admin-accounts')
 export class EarshotAdminAccounts extends LitElement {
-  static override styles = [baseStyles, accountsStyles];
+  static override styles = [baseStyles, yesNoStyles, accountsStyles];
 
   /** Hides every control that changes something (viewer role). */
   @property({ type: Boolean, attribute: 'read-only' }) readOnly = false;

@@ -1,6 +1,7 @@
 import { consume } from '@lit/context';
 import { LitElement, html, nothing } from 'lit';
 import { state } from 'lit/decorators.js';
+import { passwordField } from '../../../components/login/password-field.ts';
 import { baseStyles } from '../../../components/styles/base.styles.ts';
 import { element } from '../../../internal/define.ts';
 import { ApiError } from '../../../services/account-api/account-api.ts';
@@ -63,27 +64,7 @@ export class EarshotAdminLogin extends LitElement {
         <label for="username">Username</label>
         <input id="username" name="username" autocomplete="username" required />
       </div>
-      <div>
-        <label for="password">Password</label>
-        <div class="password">
-          <input
-            id="password"
-            name="password"
-            type=${this.passwordVisible ? 'text' : 'password'}
-            autocomplete="current-password"
-            required
-          />
-          <button
-            type="button"
-            class="secondary"
-            aria-controls="password"
-            aria-pressed=${this.passwordVisible ? 'true' : 'false'}
-            @click=${() => (this.passwordVisible = !this.passwordVisible)}
-          >
-            ${this.passwordVisible ? 'Hide' : 'Show'}<span class="visually-hidden"> password</span>
-          </button>
-        </div>
-      </div>
+      ${passwordField(this.passwordVisible, () => (this.passwordVisible = !this.passwordVisible))}
       ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
       <button type="submit" ?disabled=${this.busy}>${this.busy ? 'Signing in…' : 'Sign in'}</button>
     </form>`;

@@ -1,0 +1,169 @@
+// The tabs service with two (or three) instances in one page: BroadcastChannel and Web Locks work
+// between instances of the same page exactly as between tabs of one browser.
+import { expect, oneEvent, waitUntil } from '@open-wc/testing';
+import { TabRole, type TabCredentials } from '../../src/services/tabs/messages.ts';
+import { TabsService, type TabsHandlers } from '../../src/services/tabs/tabs-service.ts';
+
+interface State {
+  status: string;
+}
+type Command = { kind: 'answer'; callId: string } | { kind: 'fail' } | { kind: 'stall' };
+
+const LOGIN: TabCredentials = { extension: '1001', password: 'correct horse battery staple' };
+const opened: TabsService<State, Command>[] = [];
+
+/** A tab's service; `executed` collects the commands it ran as leader. */
+function tab(
+  key: string,
+  options: { credentials?: TabCredentials | null; commandTimeoutMs?: number } = {},
+): { service: TabsService<State, Command>; executed: Command[] } {
+  const executed: Command[] = [];
+  const handlers: TabsHandlers<State, Command> = {
+    snapshot: () => ({ status: 'registered' }),
+    credentials: () => (options.credentials === undefined ? LOGIN : options.credentials),
+    execute: async (command) => {
+      executed.push(command);
+      if (command.kind === 'fail') throw new Error('That call has already ended.');
+      if (command.kind === 'stall') await new Promise(() => undefined);
+    },
+  };
+  const service = new TabsService<State, Command>(key, handlers, {
+    commandTimeoutMs: options.commandTimeoutMs ?? 2000,
+  });
+  opened.push(service);
+  return { service, executed };
+}
+
+const uniqueKey = (): string => `http://api.test|ws://sip.test|${Math.random().toString(36).slice(2)}`;
+
+describe('TabsService: one leader per browser', () => {
+  afterEach(() => {
+    for (const service of opened.splice(0)) service.close();
+  });
+
+  it('lets exactly one tab claim the line; the other follows and gets the state', async () => {
+    const key = uniqueKey();
+    const leader = tab(key).service;
+    const follower = tab(key).service;
+    expect(await leader.claim()).to.equal(true);
+    expect(await follower.claim()).to.equal(false);
+    expect(follower.role).to.equal(TabRole.Alone);
+    const state = oneEvent<CustomEvent<State>>(follower, 'state');
+    follower.follow();
+    expect((await state).detail).to.deep.equal({ status: 'registered' });
+    expect(leader.role).to.equal(TabRole.Leader);
+    expect(follower.role).to.equal(TabRole.Follower);
+  });
+
+  it('sends what the leader publishes to followers', async () => {
+    const key = uniqueKey();
+    const leader = tab(key).service;
+    const follower = tab(key).service;
+    await leader.claim();
+    follower.follow();
+    await oneEvent(follower, 'state');
+    const next = oneEvent<CustomEvent<State>>(follower, 'state');
+    leader.publish({ status: 'reconnecting' });
+    expect((await next).detail.status).to.equal('reconnecting');
+  });
+
+  it('runs a follower command in the leader and sends back success or the error message', async () => {
+    const key = uniqueKey();
+    const leader = tab(key);
+    const follower = tab(key).service;
+    await leader.service.claim();
+    follower.follow();
+    await follower.send({ kind: 'answer', callId: 'call-1' });
+    expect(leader.executed).to.deep.equal([{ kind: 'answer', callId: 'call-1' }]);
+    let message = '';
+    await follower.send({ kind: 'fail' }).catch((error: unknown) => (message = (error as Error).message));
+    expect(message).to.equal('That call has already ended.');
+  });
+
+  it('gives up on a command the leader never answers, in plain words', async () => {
+    const key = uniqueKey();
+    const leader = tab(key).service;
+    const follower = tab(key, { commandTimeoutMs: 200 }).service;
+    await leader.claim();
+    follower.follow();
+    let message = '';
+    await follower.send({ kind: 'stall' }).catch((error: unknown) => (message = (error as Error).message));
+    expect(message).to.equal('The tab that holds the phone line did not answer. Try again.');
+  });
+
+  it('refuses commands from a tab that is not following', async () => {
+    const loner = tab(uniqueKey()).service;
+    let message = '';
+    await loner.send({ kind: 'fail' }).catch((error: unknown) => (message = (error as Error).message));
+    expect(message).to.equal('This tab is not connected to the phone line.');
+  });
+
+  it('hands the leader login to a follower that takes over when the leader tab closes', async () => {
+    const key = uniqueKey();
+    const leader = tab(key).service;
+    const follower = tab(key, { credentials: null }).service;
+    await leader.claim();
+    follower.follow();
+    await oneEvent(follower, 'state');
+    const takeover = oneEvent<CustomEvent<TabCredentials>>(follower, 'takeover');
+    const closedAt = performance.now();
+    leader.close();
+    expect((await takeover).detail).to.deep.equal(LOGIN);
+    expect(performance.now() - closedAt).to.be.below(500);
+    expect(follower.role).to.equal(TabRole.Leader);
+  });
+
+  it('passes the lead on to the next follower, one at a time', async () => {
+    const key = uniqueKey();
+    const first = tab(key).service;
+    const second = tab(key).service;
+    const third = tab(key).service;
+    await first.claim();
+    second.follow();
+    third.follow();
+    await waitUntil(() => second.role === TabRole.Follower && third.role === TabRole.Follower);
+    await oneEvent(third, 'state');
+    first.close();
+    await waitUntil(() => second.role === TabRole.Leader || third.role === TabRole.Leader, 'no takeover');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const leaders = [second, third].filter((s) => s.role === TabRole.Leader);
+    expect(leaders.length).to.equal(1);
+  });
+
+  it('ends the session everywhere on logout: no follower takes over', async () => {
+    const key = uniqueKey();
+    const leader = tab(key).service;
+    const follower = tab(key).service;
+    await leader.claim();
+    follower.follow();
+    await oneEvent(follower, 'state');
+    let tookOver = false;
+    follower.addEventListener('takeover', () => (tookOver = true));
+    const loggedOut = oneEvent(follower, 'logout');
+    leader.resign(true);
+    await loggedOut;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(tookOver).to.equal(false);
+    expect(follower.role).to.equal(TabRole.Alone);
+    // The line is free again: whichever tab logs in next leads.
+    expect(await follower.claim()).to.equal(true);
+  });
+
+  it('keeps extensions apart: another key has its own leader', async () => {
+    const mine = tab(uniqueKey()).service;
+    const other = tab(uniqueKey()).service;
+    expect(await mine.claim()).to.equal(true);
+    expect(await other.claim()).to.equal(true);
+  });
+
+  it('does not take over without a login to register with', async () => {
+    const key = uniqueKey();
+    const leader = tab(key, { credentials: null }).service;
+    const follower = tab(key).service;
+    await leader.claim();
+    follower.follow();
+    await oneEvent(follower, 'state');
+    leader.close();
+    await waitUntil(() => follower.role === TabRole.Alone, 'the follower should step back');
+  });
+});
