@@ -34,27 +34,36 @@ module.exports = createDebug;
   };
 }
 
-const UNUSED_JSSIP_PARTS = new Set(['./Subscriber', './Notifier', './Message', './Options']);
+const UNUSED_JSSIP_PARTS: Record<string, RegExp> = {
+  './Subscriber': /jssip[\\/]lib[\\/]UA\.js$/,
+  './Notifier': /jssip[\\/]lib[\\/]UA\.js$/,
+  './Message': /jssip[\\/]lib[\\/]UA\.js$/,
+  './Options': /jssip[\\/]lib[\\/]UA\.js$/,
+  './RTCSession/Info': /jssip[\\/]lib[\\/]RTCSession\.js$/,
+};
 const UNUSED_JSSIP_ID = '\0earshot:jssip-unused';
 
 /**
- * Earshot never sends SIP MESSAGE, OPTIONS or SUBSCRIBE/NOTIFY, and JsSIP's UA answers incoming
- * ones without those classes when nobody listens (OPTIONS 200, MESSAGE and SUBSCRIBE 405), so the
- * production build leaves the four classes out (~4 kB gz). The stand-in refuses an in-dialog
- * SUBSCRIBE with 405 and throws if anything ever constructs it.
+ * Earshot never sends SIP MESSAGE, OPTIONS, SUBSCRIBE/NOTIFY or INFO (other than DTMF), and JsSIP
+ * answers incoming ones without those classes when nobody listens (OPTIONS 200, MESSAGE and
+ * SUBSCRIBE 405), so the production build leaves the five classes out (~4 kB gz). The stand-in
+ * refuses an in-dialog SUBSCRIBE with 405 and a non-DTMF INFO with 415, and throws if anything
+ * tries to send with it.
  */
 export function unusedJssipParts(): Plugin {
-  const source = `module.exports = class UnusedJsSipPart {
-  constructor() { throw new Error('This JsSIP feature is not part of the Earshot build.'); }
+  const source = `const unused = () => { throw new Error('This JsSIP feature is not part of the Earshot build.'); };
+module.exports = class UnusedJsSipPart {
   static init_incoming(request) { request.reply(405); }
+  init_incoming(request) { request.reply(415); }
+  send() { unused(); }
+  subscribe() { unused(); }
 };
 `;
   return {
     name: 'earshot:unused-jssip-parts',
     apply: 'build',
     enforce: 'pre',
-    resolveId: (id, importer) =>
-      UNUSED_JSSIP_PARTS.has(id) && /jssip[\\/]lib[\\/]UA\.js$/.test(importer ?? '') ? UNUSED_JSSIP_ID : null,
+    resolveId: (id, importer) => (UNUSED_JSSIP_PARTS[id]?.test(importer ?? '') ? UNUSED_JSSIP_ID : null),
     load: (id) => (id === UNUSED_JSSIP_ID ? source : null),
   };
 }

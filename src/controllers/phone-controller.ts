@@ -30,6 +30,12 @@ export interface PhoneEndpoints {
 
 export const USER_AGENT = 'Earshot/0.1 (JsSIP)';
 
+/** What a login starts before it knows whether this tab will register. */
+interface Preparation {
+  microphone: Promise<void> | undefined;
+  endpoints: Promise<PhoneEndpoints> | undefined;
+}
+
 /**
  * Creates and wires the services for one <earshot-softphone>: login/logout across SIP and the
  * account service, call history, ringtone and notifications, page lifecycle. Views only render.
@@ -137,18 +143,13 @@ export class PhoneController implements ReactiveController {
   }
 
   async #createSip(endpoints: Promise<PhoneEndpoints>): Promise<SipService> {
-    // The SIP server lookup and IndexedDB are read at the same time: login waits for the slower.
-    const [{ sipServer, realm, dtmfTransport }, prefs] = await Promise.all([
-      endpoints,
-      this.storage.preferences(),
-    ]);
-    this.media.setMicrophone(prefs.microphoneId);
-    // The speaker matters for the first ring, not for registering: it is chosen meanwhile.
-    void this.media.setSpeaker(prefs.speakerId).catch(() => undefined);
+    // The devices matter for the first call, not for registering: they are applied meanwhile.
+    void this.#applyDevicePreferences();
+    const { sipServer, realm, dtmfTransport } = await endpoints;
     const sip = new SipService({
       wsUrl: sipServer,
       realm,
-      instanceId: prefs.instanceId,
+      instanceId: this.storage.instanceId(),
       userAgent: USER_AGENT,
       registerExpires: DEFAULT_REGISTER_EXPIRES,
       media: this.media,
@@ -172,6 +173,13 @@ export class PhoneController implements ReactiveController {
     return sip;
   }
 
+  async #applyDevicePreferences(): Promise<void> {
+    const prefs = await this.storage.preferences().catch(() => null);
+    if (!prefs) return;
+    this.media.setMicrophone(prefs.microphoneId);
+    await this.media.setSpeaker(prefs.speakerId).catch(() => undefined);
+  }
+
   /**
    * Registers and opens the account session with the same credentials. Rejects with LoginError.
    * When another tab of this browser already holds this extension, shows its line instead.
@@ -179,17 +187,31 @@ export class PhoneController implements ReactiveController {
   async login(extension: string, password: string): Promise<void> {
     const key = this.#keyFor(extension);
     this.#leaving = false;
+    // Started before the Web Lock is asked for (the first lock request of a fresh profile takes
+    // tens of milliseconds): microphone and SIP server lookups overlap it instead of following it.
+    const early = this.#prepare(extension);
     if (!(await this.#sharing.watch(key).claim())) {
       // That tab registered already; this one's password serves only if it closes before sharing its own.
       this.#sharing.follow(key, { extension, password });
       return;
     }
     try {
-      await this.#register(extension, password);
+      await this.#register(extension, password, early);
     } catch (error) {
       this.#sharing.resign(true);
       throw error;
     }
+  }
+
+  /** Starts the microphone check and, before the first login, the SIP server lookup. */
+  #prepare(extension: string): Preparation {
+    const microphone =
+      isExtension(extension) && globalThis.isSecureContext ? checkMicrophone(this.media) : undefined;
+    const endpoints = this.sip ? undefined : this.#resolveEndpoints();
+    // Whoever awaits them reports their failures; this only keeps an unused one from going unhandled.
+    microphone?.catch(() => undefined);
+    endpoints?.catch(() => undefined);
+    return { microphone, endpoints };
   }
 
   /** Starts listening for a tab of this browser that is (or gets) logged in with `extension`. */
@@ -216,16 +238,15 @@ export class PhoneController implements ReactiveController {
     }
   }
 
-  async #register(extension: string, password: string): Promise<void> {
-    // Asked first, so the microphone check overlaps the lookups below instead of following them.
-    const microphone =
-      isExtension(extension) && globalThis.isSecureContext ? checkMicrophone(this.media) : undefined;
-    // SipService.login reports its failure; this only keeps a failed lookup from orphaning it.
-    microphone?.catch(() => undefined);
+  async #register(
+    extension: string,
+    password: string,
+    { microphone, endpoints }: Preparation = this.#prepare(extension),
+  ): Promise<void> {
     if (!this.sip) {
-      const endpoints = this.#resolveEndpoints();
-      this.sip = await this.#createSip(endpoints);
-      this.#endpoints = await endpoints;
+      const resolved = endpoints ?? this.#resolveEndpoints();
+      this.sip = await this.#createSip(resolved);
+      this.#endpoints = await resolved;
       this.api = new AccountApi(this.#endpoints.apiUrl);
       this.onSip(this.sip);
     }

@@ -103,8 +103,10 @@ describe('TabsService: one leader per browser', () => {
     const leader = tab(key).service;
     const follower = tab(key, { credentials: null }).service;
     await leader.claim();
+    // The leader answers hello (state) and then handover (credentials); wait for both.
+    const handedOver = oneEvent<CustomEvent<TabCredentials>>(follower, 'credentials');
     follower.follow();
-    await oneEvent(follower, 'state');
+    expect((await handedOver).detail).to.deep.equal(LOGIN);
     const takeover = oneEvent<CustomEvent<TabCredentials>>(follower, 'takeover');
     const closedAt = performance.now();
     leader.close();

@@ -16,8 +16,6 @@ export interface CallRecord {
 /** Per-browser preferences. Never a password: that lives in memory only. */
 export interface Preferences {
   extension: string | null;
-  /** One SIP +sip.instance per browser so a reload replaces its binding. */
-  instanceId: string;
   microphoneId: string | null;
   speakerId: string | null;
 }

@@ -5,9 +5,28 @@ import { DB_NAME, DB_VERSION, type CallRecord, type EarshotDb, type Preferences 
 export const HISTORY_LIMIT = 1000;
 const PREFERENCES_KEY = 'current';
 
-/** Preferences of a browser that has none yet, with its own SIP instance id. */
+const INSTANCE_ID_KEY = 'earshot:sip-instance-id';
+
+/** Preferences of a browser that has none yet. */
 function freshPreferences(): Preferences {
-  return { extension: null, instanceId: crypto.randomUUID(), microphoneId: null, speakerId: null };
+  return { extension: null, microphoneId: null, speakerId: null };
+}
+
+/**
+ * This browser's SIP +sip.instance, so a reload replaces its binding instead of adding one. Kept in
+ * localStorage, not IndexedDB: it is read synchronously, so registering never waits for IndexedDB
+ * (opening it the first time takes tens of milliseconds). Where storage is blocked, one per page.
+ */
+function readInstanceId(): string {
+  try {
+    const stored = localStorage.getItem(INSTANCE_ID_KEY);
+    if (stored) return stored;
+    const fresh = crypto.randomUUID();
+    localStorage.setItem(INSTANCE_ID_KEY, fresh);
+    return fresh;
+  } catch {
+    return crypto.randomUUID();
+  }
 }
 
 /** IndexedDB through idb: preferences and call history. Migrations live only in upgrade(). */
@@ -49,6 +68,14 @@ export class StorageService {
     }
   }
 
+  /** This browser's SIP instance id (the same across reloads and tabs). */
+  instanceId(): string {
+    this.#instanceId ??= readInstanceId();
+    return this.#instanceId;
+  }
+
+  #instanceId: string | null = null;
+
   /** The stored preferences, created (with a fresh instance id) on first use. */
   preferences(): Promise<Preferences> {
     return this.#use(async (db) => {
@@ -61,7 +88,7 @@ export class StorageService {
   }
 
   /** Merges `patch` into the stored preferences. */
-  async savePreferences(patch: Partial<Omit<Preferences, 'instanceId'>>): Promise<Preferences> {
+  async savePreferences(patch: Partial<Preferences>): Promise<Preferences> {
     const next = { ...(await this.preferences()), ...patch };
     await this.#use((db) => db.put('preferences', next, PREFERENCES_KEY));
     return next;
