@@ -1,3 +1,4 @@
+import { EarshotCallEndedEvent } from '../events/call-ended.ts';
 import type { CallState } from '../services/sip/call-state.ts';
 import type { CallRecord } from '../services/storage/schema.ts';
 
@@ -13,4 +14,16 @@ export function toCallRecord(state: CallState): CallRecord {
     durationSeconds: state.answeredAt ? Math.round((end - state.answeredAt) / 1000) : 0,
     outcome: state.outcome ?? 'failed',
   };
+}
+
+/** What the host page hears when a call ended. */
+export function toCallEndedEvent(state: CallState): EarshotCallEndedEvent {
+  const record = toCallRecord(state);
+  return new EarshotCallEndedEvent({
+    direction: record.direction,
+    number: record.number,
+    outcome: record.outcome,
+    durationSeconds: record.durationSeconds,
+    message: state.message,
+  });
 }

@@ -1,12 +1,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CallControl } from '../events/call-control.ts';
-import { EarshotCallEndedEvent } from '../events/call-ended.ts';
-import { AccountApi, ApiError, fetchClientConfig } from '../services/account-api/account-api.ts';
+import { AccountApi, ApiError } from '../services/account-api/account-api.ts';
 import type { Me } from '../services/account-api/types.ts';
 import { MediaService } from '../services/media/media-service.ts';
 import { Ringtone } from '../services/media/ringtone.ts';
 import { CallNotifier } from '../services/notifications.ts';
-import type { Call, DtmfTransport } from '../services/sip/call.ts';
+import type { Call } from '../services/sip/call.ts';
 import type { CallState } from '../services/sip/call-state.ts';
 import { LOGGED_OUT, RegistrationStatus } from '../services/sip/registration-state.ts';
 import { checkMicrophone, SipService } from '../services/sip/sip-service.ts';
@@ -17,18 +16,11 @@ import { applyCallCommand } from './call-actions.ts';
 import { lineKey, LineSharing } from './line-sharing.ts';
 import { PhoneLine, type PhoneCommand, type PhoneSnapshot } from './phone-line.ts';
 import { isExtension } from '../internal/phone-number.ts';
-import { toCallRecord } from './call-record.ts';
+import { toCallEndedEvent, toCallRecord } from './call-record.ts';
+import { resolveEndpoints, apiUrlOf, type PhoneEndpoints } from './endpoints.ts';
+import { RingingAlerts } from './ringing.ts';
 
-/** Where the softphone finds its servers. */
-export interface PhoneEndpoints {
-  sipServer: string;
-  apiUrl: string;
-  realm: string;
-  /** How DTMF digits travel: in the audio (RFC 4733/2833, what IVRs expect) or as SIP INFO. */
-  dtmfTransport?: DtmfTransport;
-}
-
-export const USER_AGENT = 'Earshot/0.1 (JsSIP)';
+const USER_AGENT = 'Earshot/0.1 (JsSIP)';
 
 /** What a login starts before it knows whether this tab will register. */
 interface Preparation {
@@ -52,6 +44,7 @@ export class PhoneController implements ReactiveController {
   readonly media = new MediaService();
   readonly ringtone = new Ringtone();
   readonly notifier = new CallNotifier();
+  readonly #ringing = new RingingAlerts(this.ringtone, this.notifier);
   api: AccountApi;
   sip: SipService | undefined;
   /** The agent's extension settings (manual dialing …); null until loaded or when unavailable. */
@@ -119,7 +112,7 @@ export class PhoneController implements ReactiveController {
   hostDisconnected(): void {
     this.#abort.abort();
     this.#leave();
-    this.ringtone.stop();
+    this.#ringing.stop();
   }
 
   /** Unregisters this tab's UA, then frees the lock so another tab of this browser takes over. */
@@ -127,19 +120,6 @@ export class PhoneController implements ReactiveController {
     this.#leaving = true;
     this.sip?.logout();
     this.#sharing.close();
-  }
-
-  /** Reads the attributes; asks the account service for the SIP server and realm when not given. */
-  async #resolveEndpoints(): Promise<PhoneEndpoints> {
-    const given = this.readEndpoints();
-    const apiUrl = given.apiUrl || location.origin;
-    if (given.sipServer && given.realm) return { ...given, apiUrl };
-    const discovered = await fetchClientConfig(apiUrl);
-    return {
-      apiUrl,
-      sipServer: given.sipServer || discovered.sipServer,
-      realm: given.realm || discovered.realm,
-    };
   }
 
   async #createSip(endpoints: Promise<PhoneEndpoints>): Promise<SipService> {
@@ -156,14 +136,14 @@ export class PhoneController implements ReactiveController {
       dtmfTransport: dtmfTransport ?? 'RFC2833',
     });
     sip.addEventListener('incoming', (event) => {
-      this.#handleIncoming((event as CustomEvent<Call>).detail);
+      this.#ringing.incoming((event as CustomEvent<Call>).detail, sip.calls);
     });
     sip.addEventListener('call-ended', (event) => {
       void this.#handleCallEnded((event as CustomEvent<Call>).detail);
     });
     sip.addEventListener('calls', () => {
       this.#sync();
-      this.#syncRinging();
+      this.#ringing.sync(sip.calls);
     });
     sip.addEventListener('registration', () => {
       this.#sync();
@@ -207,7 +187,7 @@ export class PhoneController implements ReactiveController {
   #prepare(extension: string): Preparation {
     const microphone =
       isExtension(extension) && globalThis.isSecureContext ? checkMicrophone(this.media) : undefined;
-    const endpoints = this.sip ? undefined : this.#resolveEndpoints();
+    const endpoints = this.sip ? undefined : resolveEndpoints(this.readEndpoints());
     // Whoever awaits them reports their failures; this only keeps an unused one from going unhandled.
     microphone?.catch(() => undefined);
     endpoints?.catch(() => undefined);
@@ -221,7 +201,7 @@ export class PhoneController implements ReactiveController {
 
   #keyFor(extension: string): string {
     const given = this.readEndpoints();
-    return lineKey(given.apiUrl || location.origin, given.sipServer, extension);
+    return lineKey(apiUrlOf(given), given.sipServer, extension);
   }
 
   /** The leader tab closed: register here with the login it shared. */
@@ -244,7 +224,7 @@ export class PhoneController implements ReactiveController {
     { microphone, endpoints }: Preparation = this.#prepare(extension),
   ): Promise<void> {
     if (!this.sip) {
-      const resolved = endpoints ?? this.#resolveEndpoints();
+      const resolved = endpoints ?? resolveEndpoints(this.readEndpoints());
       this.sip = await this.#createSip(resolved);
       this.#endpoints = await resolved;
       this.api = new AccountApi(this.#endpoints.apiUrl);
@@ -288,8 +268,7 @@ export class PhoneController implements ReactiveController {
   /** Follower: its own account session (account page, password suggestions) with the leader's login. */
   async #openFollowerSession({ extension, password }: TabCredentials): Promise<void> {
     if (!this.#following) return;
-    const given = this.readEndpoints();
-    this.api = new AccountApi(given.apiUrl || location.origin);
+    this.api = new AccountApi(apiUrlOf(this.readEndpoints()));
     this.host.requestUpdate();
     await this.api.login(extension, password).catch(() => undefined);
     this.host.requestUpdate();
@@ -355,7 +334,7 @@ export class PhoneController implements ReactiveController {
     if (command.kind === 'logout') return this.logout();
     if (command.kind === 'device') return this.setDevice(command.device, command.deviceId);
     if (command.kind === 'password') return this.#changePassword(command.current, command.next);
-    if (command.kind === 'answer') this.ringtone.stop();
+    if (command.kind === 'answer') this.#ringing.stop();
     if (!this.sip) throw new Error('You are not logged in.');
     await applyCallCommand(this.sip, command);
   }
@@ -404,23 +383,6 @@ export class PhoneController implements ReactiveController {
     }
   }
 
-  #handleIncoming(call: Call): void {
-    this.notifier.incoming(call.state.remoteName ?? call.state.remote);
-    this.#syncRinging();
-  }
-
-  #syncRinging(): void {
-    const ringing = this.sip?.calls.some((c) => c.state.status === 'incoming') ?? false;
-    if (ringing && !this.#ringing) this.ringtone.start();
-    if (!ringing && this.#ringing) {
-      this.ringtone.stop();
-      this.notifier.clear();
-    }
-    this.#ringing = ringing;
-  }
-
-  #ringing = false;
-
   /** Leader: writes the history entry (one per browser), then lets every tab announce the end. */
   async #handleCallEnded(call: Call): Promise<void> {
     if (!this.sip?.calls.length) this.media.stopRemote();
@@ -431,16 +393,7 @@ export class PhoneController implements ReactiveController {
 
   /** Every tab: tells the host page and reloads the (shared) history. */
   #announceCallEnded(state: CallState): void {
-    const record = toCallRecord(state);
-    this.host.dispatchEvent(
-      new EarshotCallEndedEvent({
-        direction: record.direction,
-        number: record.number,
-        outcome: record.outcome,
-        durationSeconds: record.durationSeconds,
-        message: state.message,
-      }),
-    );
+    this.host.dispatchEvent(toCallEndedEvent(state));
     this.host.dispatchEvent(new Event('earshot-history-changed'));
   }
 }
