@@ -1,6 +1,7 @@
 // The extensions table of <earshot-admin-accounts>: every field of a row, sortable headers.
 import { html, nothing } from 'lit';
 import type { AdminExtension, ListQuery, SortKey } from '../../api/types.ts';
+import { copyIcon, eyeIcon, eyeOffIcon, regenerateIcon } from '../../internal/icons.ts';
 import { when } from '../../internal/format.ts';
 
 /** What the table's controls do; the page implements them. */
@@ -41,7 +42,7 @@ function secretCell(row: AdminExtension, a: TableActions) {
       aria-label=${`${shown ? 'Hide' : 'Show'} password of ${row.number}`}
       @click=${() => a.toggleReveal(row)}
     >
-      ${shown ? '🙈' : '👁'}
+      ${shown ? eyeOffIcon : eyeIcon}
     </button>
     <button
       type="button"
@@ -49,7 +50,7 @@ function secretCell(row: AdminExtension, a: TableActions) {
       aria-label=${`Copy password of ${row.number}`}
       @click=${() => a.copy(row)}
     >
-      ⧉
+      ${copyIcon}
     </button>
     <button
       type="button"
@@ -57,7 +58,7 @@ function secretCell(row: AdminExtension, a: TableActions) {
       aria-label=${`Regenerate password of ${row.number}`}
       @click=${() => a.regenerate(row)}
     >
-      ↻
+      ${regenerateIcon}
     </button>
   </td>`;
 }
@@ -83,7 +84,7 @@ function rowView(row: AdminExtension, a: TableActions) {
   const r = row.registration;
   return html`<tr>
     <th scope="row">${row.number}</th>
-    <td>${row.name}</td>
+    <td class="name">${row.name}</td>
     ${secretCell(row, a)} ${statusCell(row, a)}
     <td>${onOff(row.manualDialing)}</td>
     <td>${onOff(row.callRecording)}</td>

@@ -70,6 +70,9 @@ export const accountsStyles = css`
   .nowrap {
     white-space: nowrap;
   }
+  td.name {
+    min-inline-size: 14ch;
+  }
   .secret {
     font-family: ui-monospace, monospace;
   }
@@ -77,6 +80,8 @@ export const accountsStyles = css`
     background: none;
     color: var(--_text);
     padding: 0.15rem 0.35rem;
+    vertical-align: middle;
+    line-height: 0;
   }
   .switch {
     min-inline-size: 6rem;
