@@ -1,10 +1,16 @@
 import { defineConfig } from 'vite';
-import { minifyLitTemplates, noopDebug, PURE_JSSIP_LOGGING, unusedJssipParts } from './vite.shared.ts';
+import {
+  minifyLitTemplates,
+  noopDebug,
+  PURE_JSSIP_LOGGING,
+  smallEventEmitter,
+  unusedJssipParts,
+} from './vite.shared.ts';
 
 // The app page is built into dist/ and served by the account service (`npm start`); during
 // development `vite` serves it with /api proxied to the account service.
 export default defineConfig({
-  plugins: [noopDebug(), unusedJssipParts(), minifyLitTemplates()],
+  plugins: [noopDebug(), unusedJssipParts(), smallEventEmitter(), minifyLitTemplates()],
   build: {
     outDir: 'dist',
     target: 'es2022',

@@ -68,6 +68,78 @@ module.exports = class UnusedJsSipPart {
   };
 }
 
+const SMALL_EMITTER_ID = '\0earshot:small-event-emitter';
+
+/**
+ * JsSIP extends Node's EventEmitter through the `events` package (~2 kB min+gz). It only uses
+ * on/once/removeListener/removeAllListeners/emit/listeners, so the production build gives it an
+ * emitter with exactly those, with Node's semantics (listeners called on a copy, so removing
+ * during an emit is safe; once-wrappers removable by the original; an unheard 'error' throws).
+ * `vite` dev and the component tests keep the real package; the end-to-end tests run this one.
+ */
+export function smallEventEmitter(): Plugin {
+  const source = `function EventEmitter() {}
+var proto = EventEmitter.prototype;
+function events(self) { return self._events || (self._events = Object.create(null)); }
+proto.on = proto.addListener = function (name, listener) {
+  var all = events(this);
+  (all[name] || (all[name] = [])).push(listener);
+  return this;
+};
+proto.once = function (name, listener) {
+  var self = this;
+  function once() {
+    self.removeListener(name, once);
+    return listener.apply(self, arguments);
+  }
+  once.listener = listener;
+  return this.on(name, once);
+};
+proto.off = proto.removeListener = function (name, listener) {
+  var all = events(this);
+  var list = all[name] || [];
+  for (var i = list.length - 1; i >= 0; i--) {
+    if (list[i] === listener || list[i].listener === listener) {
+      list.splice(i, 1);
+      break;
+    }
+  }
+  if (!list.length) delete all[name];
+  return this;
+};
+proto.removeAllListeners = function (name) {
+  if (name === undefined) this._events = Object.create(null);
+  else delete events(this)[name];
+  return this;
+};
+proto.emit = function (name) {
+  var list = events(this)[name];
+  var args = Array.prototype.slice.call(arguments, 1);
+  if (!list) {
+    if (name === 'error') throw args[0] instanceof Error ? args[0] : new Error('Unhandled error event');
+    return false;
+  }
+  list = list.slice();
+  for (var i = 0; i < list.length; i++) list[i].apply(this, args);
+  return true;
+};
+proto.listeners = function (name) {
+  return (events(this)[name] || []).map(function (l) { return l.listener || l; });
+};
+proto.listenerCount = function (name) { return (events(this)[name] || []).length; };
+proto.setMaxListeners = function () { return this; };
+module.exports = EventEmitter;
+module.exports.EventEmitter = EventEmitter;
+`;
+  return {
+    name: 'earshot:small-event-emitter',
+    apply: 'build',
+    enforce: 'pre',
+    resolveId: (id, importer) => (id === 'events' && /jssip/.test(importer ?? '') ? SMALL_EMITTER_ID : null),
+    load: (id) => (id === SMALL_EMITTER_ID ? source : null),
+  };
+}
+
 /**
  * JsSIP's `logger.debug/warn/error(...)` calls only feed the no-op `debug` above; marking them pure
  * drops their message strings (~3 KB gz). Arguments with side effects are kept. This matches by

@@ -1,10 +1,16 @@
 import { defineConfig } from 'vite';
-import { minifyLitTemplates, noopDebug, PURE_JSSIP_LOGGING, unusedJssipParts } from './vite.shared.ts';
+import {
+  minifyLitTemplates,
+  noopDebug,
+  PURE_JSSIP_LOGGING,
+  smallEventEmitter,
+  unusedJssipParts,
+} from './vite.shared.ts';
 
 // The embeddable widget: one self-contained ES module, dist/widget/earshot-softphone.js, that a
 // portal loads with a single <script type="module"> tag. Runs after the app build (which empties dist/).
 export default defineConfig({
-  plugins: [noopDebug(), unusedJssipParts(), minifyLitTemplates()],
+  plugins: [noopDebug(), unusedJssipParts(), smallEventEmitter(), minifyLitTemplates()],
   publicDir: false,
   build: {
     outDir: 'dist/widget',

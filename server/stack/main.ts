@@ -1,9 +1,9 @@
 // `npm start`: the whole Earshot stack on this machine — database (migrated, demo extensions on
 // first start), Kamailio as a child process, the account service serving the API and the built
 // web app. Ctrl-C or SIGTERM stops everything it started.
-import fastifyStatic from '@fastify/static';
 import { join } from 'node:path';
 import { buildApp } from '../api/app.ts';
+import { serveWebApp } from '../api/web-app.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { KamailioProcess } from '../kamailio/launcher.ts';
 import { startRegistrationWatcher } from '../extensions/registration-watcher.ts';
@@ -35,7 +35,7 @@ async function startKamailio(config: Config): Promise<KamailioProcess> {
 async function startService(config: Config, core: Core) {
   const registrar = new KamailioRegistrarClient(config.kamailioNodes);
   const app = await buildApp({ config, db: core.db, registrar, box: core.credentials.box });
-  await app.register(fastifyStatic, { root: buildWebApp(ROOT), index: 'index.html' });
+  await serveWebApp(app, config, buildWebApp(ROOT));
   // Keeps "last registered" current for the stale-registrations report.
   const watcher = startRegistrationWatcher({
     db: core.db.kysely,

@@ -83,6 +83,11 @@ export class LineSharing {
     this.#tabs?.shareCredentials();
   }
 
+  /** Lost the lock after registering, and took the binding back: the leader registers again. */
+  rebind(): void {
+    this.#tabs?.rebind();
+  }
+
   /** Leader: sends the line's state to the other tabs. */
   publish(snapshot: PhoneSnapshot): void {
     this.#tabs?.publish(snapshot);

@@ -8,25 +8,21 @@ import { CallNotifier } from '../services/notifications.ts';
 import type { Call } from '../services/sip/call.ts';
 import type { CallState } from '../services/sip/call-state.ts';
 import { LOGGED_OUT, RegistrationStatus } from '../services/sip/registration-state.ts';
-import { checkMicrophone, SipService } from '../services/sip/sip-service.ts';
-import { DEFAULT_REGISTER_EXPIRES } from '../services/sip/ua-config.ts';
+import type { MicrophoneCheck } from '../services/sip/microphone-check.ts';
+import { SipService } from '../services/sip/sip-service.ts';
 import { StorageService } from '../services/storage/storage-service.ts';
 import { TabRole, type TabCredentials } from '../services/tabs/messages.ts';
 import { applyCallCommand } from './call-actions.ts';
 import { lineKey, LineSharing } from './line-sharing.ts';
 import { PhoneLine, type PhoneCommand, type PhoneSnapshot } from './phone-line.ts';
-import { isExtension } from '../internal/phone-number.ts';
 import { toCallEndedEvent, toCallRecord } from './call-record.ts';
-import { resolveEndpoints, apiUrlOf, type PhoneEndpoints } from './endpoints.ts';
+import { apiUrlOf, completeEndpoints, resolveEndpoints, sipOptions, type PhoneEndpoints } from './endpoints.ts';
 import { RingingAlerts } from './ringing.ts';
+import { DeviceChoice } from './devices.ts';
+import { prepareLogin, type Preparation } from './login-preparation.ts';
 
-const USER_AGENT = 'Earshot/0.1 (JsSIP)';
-
-/** What a login starts before it knows whether this tab will register. */
-interface Preparation {
-  microphone: Promise<void> | undefined;
-  endpoints: Promise<PhoneEndpoints> | undefined;
-}
+/** How long a login that registered ahead waits for a held lock before following its holder. */
+const AHEAD_CLAIM_WAIT_MS = 300;
 
 /**
  * Creates and wires the services for one <earshot-softphone>: login/logout across SIP and the
@@ -45,6 +41,7 @@ export class PhoneController implements ReactiveController {
   readonly ringtone = new Ringtone();
   readonly notifier = new CallNotifier();
   readonly #ringing = new RingingAlerts(this.ringtone, this.notifier);
+  readonly #devices: DeviceChoice;
   api: AccountApi;
   sip: SipService | undefined;
   /** The agent's extension settings (manual dialing …); null until loaded or when unavailable. */
@@ -62,16 +59,13 @@ export class PhoneController implements ReactiveController {
   /** Registering after the leader tab closed: keep the logged-in view while that happens. */
   #takingOver = false;
 
-  #endpoints: PhoneEndpoints | null = null;
-
   constructor(
     private readonly host: ReactiveControllerHost & EventTarget,
     private readonly readEndpoints: () => PhoneEndpoints,
-    /** Told about the SIP service as soon as it exists, before its first event. */
-    private readonly onSip: (sip: SipService) => void = () => undefined,
     storageName?: string,
   ) {
     this.storage = new StorageService(storageName);
+    this.#devices = new DeviceChoice(this.media, this.storage);
     this.api = new AccountApi(location.origin);
     this.#sharing = new LineSharing(
       this.line,
@@ -79,6 +73,7 @@ export class PhoneController implements ReactiveController {
         snapshot: () => this.#snapshot(),
         credentials: () => this.#credentials,
         execute: (command) => this.#execute(command),
+        rebind: () => this.sip?.rebind(),
       },
       (credentials) => void this.#takeOver(credentials),
       (credentials) => void this.#openFollowerSession(credentials),
@@ -122,19 +117,9 @@ export class PhoneController implements ReactiveController {
     this.#sharing.close();
   }
 
-  async #createSip(endpoints: Promise<PhoneEndpoints>): Promise<SipService> {
-    // The devices matter for the first call, not for registering: they are applied meanwhile.
-    void this.#applyDevicePreferences();
-    const { sipServer, realm, dtmfTransport } = await endpoints;
-    const sip = new SipService({
-      wsUrl: sipServer,
-      realm,
-      instanceId: this.storage.instanceId(),
-      userAgent: USER_AGENT,
-      registerExpires: DEFAULT_REGISTER_EXPIRES,
-      media: this.media,
-      dtmfTransport: dtmfTransport ?? 'RFC2833',
-    });
+  #createSip(endpoints: PhoneEndpoints): SipService {
+    const sip = new SipService(sipOptions(endpoints, this.storage.instanceId(), this.media));
+    this.api = new AccountApi(endpoints.apiUrl);
     sip.addEventListener('incoming', (event) => {
       this.#ringing.incoming((event as CustomEvent<Call>).detail, sip.calls);
     });
@@ -148,16 +133,11 @@ export class PhoneController implements ReactiveController {
     sip.addEventListener('registration', () => {
       this.#sync();
       // Refused (wrong password, disabled, kicked): the line is free for whichever tab logs in next.
-      if (sip.registration.status === RegistrationStatus.Failed) this.#sharing.resign(true);
+      if (sip.registration.status === RegistrationStatus.Failed && this.#sharing.role === TabRole.Leader) {
+        this.#sharing.resign(true);
+      }
     });
     return sip;
-  }
-
-  async #applyDevicePreferences(): Promise<void> {
-    const prefs = await this.storage.preferences().catch(() => null);
-    if (!prefs) return;
-    this.media.setMicrophone(prefs.microphoneId);
-    await this.media.setSpeaker(prefs.speakerId).catch(() => undefined);
   }
 
   /**
@@ -167,31 +147,43 @@ export class PhoneController implements ReactiveController {
   async login(extension: string, password: string): Promise<void> {
     const key = this.#keyFor(extension);
     this.#leaving = false;
-    // Started before the Web Lock is asked for (the first lock request of a fresh profile takes
-    // tens of milliseconds): microphone and SIP server lookups overlap it instead of following it.
-    const early = this.#prepare(extension);
-    if (!(await this.#sharing.watch(key).claim())) {
+    const tabs = this.#sharing.watch(key);
+    // No tab of this browser is known to lead this line: register at once, while the browser
+    // decides the Web Lock (tens of ms in a fresh profile). Otherwise the microphone and SIP server
+    // checks overlap the lock request instead of following it.
+    const ahead = tabs.leaderKnown ? null : this.#registerSip(extension, password);
+    ahead?.catch(() => undefined);
+    const early = ahead ? undefined : this.#prepare(extension);
+    // Registered ahead, a lock held a moment longer (a tab that just logged out) is worth waiting for.
+    if (!(await tabs.claim(ahead ? AHEAD_CLAIM_WAIT_MS : 0))) {
       // That tab registered already; this one's password serves only if it closes before sharing its own.
       this.#sharing.follow(key, { extension, password });
+      if (ahead) void this.#undoRegistration(ahead);
       return;
     }
+    this.#sync();
     try {
-      await this.#register(extension, password, early);
+      await (ahead ?? this.#registerSip(extension, password, early));
+      await this.#loggedIn(extension, password);
     } catch (error) {
       this.#sharing.resign(true);
       throw error;
     }
   }
 
-  /** Starts the microphone check and, before the first login, the SIP server lookup. */
+  /**
+   * Registered ahead, then lost the lock to a tab that registered too (two tabs logging in at once):
+   * same instance id, so Kamailio kept whichever REGISTER came last. Take this tab's binding back,
+   * then have the leader register again, so the one contact is the leader's.
+   */
+  async #undoRegistration(ahead: Promise<void>): Promise<void> {
+    await ahead.catch(() => undefined);
+    await this.sip?.logoutAcknowledged();
+    this.#sharing.rebind();
+  }
+
   #prepare(extension: string): Preparation {
-    const microphone =
-      isExtension(extension) && globalThis.isSecureContext ? checkMicrophone(this.media) : undefined;
-    const endpoints = this.sip ? undefined : resolveEndpoints(this.readEndpoints());
-    // Whoever awaits them reports their failures; this only keeps an unused one from going unhandled.
-    microphone?.catch(() => undefined);
-    endpoints?.catch(() => undefined);
-    return { microphone, endpoints };
+    return prepareLogin(extension, this.media, this.sip ? null : this.readEndpoints());
   }
 
   /** Starts listening for a tab of this browser that is (or gets) logged in with `extension`. */
@@ -218,22 +210,41 @@ export class PhoneController implements ReactiveController {
     }
   }
 
-  async #register(
+  async #register(extension: string, password: string): Promise<void> {
+    await this.#registerSip(extension, password);
+    await this.#loggedIn(extension, password);
+  }
+
+  /**
+   * Starts registering: synchronously up to the WebSocket when the SIP server and realm are known
+   * (given, or the SIP service exists), after looking them up otherwise. Without `early`, the
+   * microphone check starts once the WebSocket is on its way.
+   */
+  #registerSip(extension: string, password: string, early?: Preparation): Promise<void> {
+    const known = this.sip ? null : completeEndpoints(this.readEndpoints());
+    if (this.sip || known) return this.#startSip(extension, password, known, early?.microphone);
+    const endpoints = early?.endpoints ?? resolveEndpoints(this.readEndpoints());
+    return endpoints.then((resolved) => this.#startSip(extension, password, resolved, early?.microphone));
+  }
+
+  async #startSip(
     extension: string,
     password: string,
-    { microphone, endpoints }: Preparation = this.#prepare(extension),
+    endpoints: PhoneEndpoints | null,
+    microphone: MicrophoneCheck | undefined,
   ): Promise<void> {
-    if (!this.sip) {
-      const resolved = endpoints ?? resolveEndpoints(this.readEndpoints());
-      this.sip = await this.#createSip(resolved);
-      this.#endpoints = await resolved;
-      this.api = new AccountApi(this.#endpoints.apiUrl);
-      this.onSip(this.sip);
-    }
+    if (endpoints) this.sip ??= this.#createSip(endpoints);
     this.host.requestUpdate();
-    void this.notifier.requestPermission();
-    await this.sip.login(extension, password, microphone);
+    await this.sip?.login(extension, password, microphone);
+  }
+
+  /** Registered as the leader: keeps the login in memory, remembers the extension, opens the account session. */
+  async #loggedIn(extension: string, password: string): Promise<void> {
     this.#credentials = { extension, password };
+    // Asked once registered: the browser's prompt would slow the WebSocket down if asked earlier.
+    void this.notifier.requestPermission();
+    // The devices matter for the first call, not for registering (and IndexedDB would slow it).
+    void this.#devices.restore();
     await this.storage.savePreferences({ extension });
     await this.#openAccountSession(extension, password);
   }
@@ -371,16 +382,7 @@ export class PhoneController implements ReactiveController {
   async setDevice(kind: 'microphone' | 'speaker', deviceId: string | null): Promise<void> {
     // The devices are the leader tab's: that is where the microphone is taken and the audio plays.
     if (this.#following) return this.#sharing.send({ kind: 'device', device: kind, deviceId });
-    if (kind === 'speaker') {
-      await this.media.setSpeaker(deviceId);
-      await this.storage.savePreferences({ speakerId: deviceId });
-      return;
-    }
-    this.media.setMicrophone(deviceId);
-    await this.storage.savePreferences({ microphoneId: deviceId });
-    for (const call of this.sip?.calls ?? []) {
-      await call.replaceMicrophone(await this.media.getMicrophone());
-    }
+    await this.#devices.choose(kind, deviceId, this.sip?.calls ?? []);
   }
 
   /** Leader: writes the history entry (one per browser), then lets every tab announce the end. */

@@ -1,7 +1,7 @@
 import type { CallControl } from '../events/call-control.ts';
 import type { Me } from '../services/account-api/types.ts';
 import type { CallState } from '../services/sip/call-state.ts';
-import { LOGGED_OUT, type RegistrationState } from '../services/sip/registration-state.ts';
+import { LOGGED_OUT, RegistrationStatus, type RegistrationState } from '../services/sip/registration-state.ts';
 
 /** Everything a tab shows about the line: the leader's own view, and what it sends the other tabs. */
 export interface PhoneSnapshot {
@@ -63,6 +63,19 @@ export class PhoneLine extends EventTarget {
   /** Calls in progress, oldest first. */
   get calls(): readonly CallState[] {
     return this.#snapshot.calls;
+  }
+
+  /** Resolves once no login is connecting (at once when none is). */
+  settled(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.registration.status === RegistrationStatus.Connecting) return;
+        this.removeEventListener('registration', check);
+        resolve();
+      };
+      this.addEventListener('registration', check);
+      check();
+    });
   }
 
   /** Takes a new snapshot; `joining` (the first one a follower sees) does not replay an old call end. */

@@ -2,9 +2,14 @@
 export class CallNotifier {
   #current: Notification | null = null;
 
-  /** Asks for permission once, from a user gesture (the login button). */
+  /**
+   * Asks for permission once, and only while the page still has the agent's click (the login
+   * button): browsers quietly block sites that ask unprompted. A programmatic login does not ask.
+   */
   async requestPermission(): Promise<void> {
     if (typeof Notification === 'undefined' || Notification.permission !== 'default') return;
+    const activation = navigator.userActivation as UserActivation | undefined;
+    if (activation && !activation.isActive) return;
     await Notification.requestPermission().catch(() => undefined);
   }
 

@@ -117,6 +117,32 @@ describe('one registration per browser (two softphones in one page)', () => {
     expect(refused.phone.sip?.registration.status).to.equal('failed');
   });
 
+  it('two tabs logging in at the same moment: both register at once, one keeps the line, calls reach it', async () => {
+    await useScenario('default');
+    const first = await mountSoftphone();
+    const second = await mountSoftphone(true);
+    const password = 'correct horse battery staple';
+    // Neither knows of a leader yet, so both send a REGISTER before the Web Lock picks one.
+    await Promise.all([first.login('1001', password), second.login('1001', password)]);
+    const owners = () => [first, second].filter((p) => p.phone.sip?.registration.status === 'registered');
+    await waitUntil(() => owners().length === 1, 'not exactly one tab kept its registration', { timeout: 5000 });
+    const [leader] = owners();
+    const follower = leader === first ? second : first;
+    await waitUntil(() => statusOf(follower) === '1001 · Ready', 'the other tab does not show the line', {
+      timeout: 5000,
+    });
+    expect(follower.phone.sip?.registration.status).to.equal('logged-out');
+    // The leader registered again after the other tab took its binding back: the call rings there.
+    await waitUntil(() => leader?.phone.sip?.registration.status === 'registered', 'leader lost it');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await ringRegisteredSoftphone('5551234', 'Grace Customer');
+    await waitUntil(() => leader?.phone.sip?.calls.length === 1, 'the call did not reach the leader', {
+      timeout: 5000,
+    });
+    expect(follower.phone.sip?.calls.length ?? 0).to.equal(0);
+    await waitUntil(() => shadowText(panelOf(follower)).includes('Grace Customer'), 'not shown in the other tab');
+  });
+
   it('logs out every tab from a follower', async () => {
     const { leader, follower } = await leaderAndFollower();
     shadowButton(follower, 'Log out').click();

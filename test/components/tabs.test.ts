@@ -16,8 +16,9 @@ const opened: TabsService<State, Command>[] = [];
 function tab(
   key: string,
   options: { credentials?: TabCredentials | null; commandTimeoutMs?: number } = {},
-): { service: TabsService<State, Command>; executed: Command[] } {
+): { service: TabsService<State, Command>; executed: Command[]; rebinds: () => number } {
   const executed: Command[] = [];
+  let rebinds = 0;
   const handlers: TabsHandlers<State, Command> = {
     snapshot: () => ({ status: 'registered' }),
     credentials: () => (options.credentials === undefined ? LOGIN : options.credentials),
@@ -26,12 +27,15 @@ function tab(
       if (command.kind === 'fail') throw new Error('That call has already ended.');
       if (command.kind === 'stall') await new Promise(() => undefined);
     },
+    rebind: () => {
+      rebinds += 1;
+    },
   };
   const service = new TabsService<State, Command>(key, handlers, {
     commandTimeoutMs: options.commandTimeoutMs ?? 2000,
   });
   opened.push(service);
-  return { service, executed };
+  return { service, executed, rebinds: () => rebinds };
 }
 
 const uniqueKey = (): string => `http://api.test|ws://sip.test|${Math.random().toString(36).slice(2)}`;
@@ -167,5 +171,89 @@ describe('TabsService: one leader per browser', () => {
     await oneEvent(follower, 'state');
     leader.close();
     await waitUntil(() => follower.role === TabRole.Alone, 'the follower should step back');
+  });
+
+  it('notes the leader in localStorage while it leads, so a login knows whether to wait for the lock', async () => {
+    const key = uniqueKey();
+    const first = tab(key).service;
+    const second = tab(key).service;
+    expect(first.leaderKnown).to.equal(false);
+    await first.claim();
+    expect(second.leaderKnown).to.equal(true);
+    expect(localStorage.getItem(`earshot-line:${key}`)).to.be.a('string').and.not.include('1001');
+    first.close();
+    await waitUntil(() => !second.leaderKnown, 'the hint should go with the leader');
+    expect(localStorage.getItem(`earshot-line:${key}`)).to.equal(null);
+  });
+
+  it('passes the hint on at a takeover and never clears another tab’s', async () => {
+    const key = uniqueKey();
+    const leader = tab(key).service;
+    const follower = tab(key).service;
+    await leader.claim();
+    const before = localStorage.getItem(`earshot-line:${key}`);
+    follower.follow();
+    await oneEvent(follower, 'state');
+    const tookOver = oneEvent(follower, 'takeover');
+    leader.close();
+    await tookOver;
+    const after = localStorage.getItem(`earshot-line:${key}`);
+    expect(after).to.be.a('string').and.not.equal(before);
+    follower.resign();
+    expect(localStorage.getItem(`earshot-line:${key}`)).to.equal(null);
+  });
+
+  it('says a leader may exist when storage cannot be read (the careful way: wait for the lock)', () => {
+    const blocked = {
+      getItem: () => {
+        throw new DOMException('blocked', 'SecurityError');
+      },
+      setItem: () => undefined,
+      removeItem: () => undefined,
+    };
+    const handlers: TabsHandlers<State, Command> = {
+      snapshot: () => ({ status: 'registered' }),
+      credentials: () => null,
+      execute: () => Promise.resolve(),
+      rebind: () => undefined,
+    };
+    const service = new TabsService<State, Command>(uniqueKey(), handlers, { storage: blocked });
+    opened.push(service);
+    expect(service.leaderKnown).to.equal(true);
+  });
+
+  it('has the leader register again when a tab that lost the race gave its binding back', async () => {
+    const key = uniqueKey();
+    const leader = tab(key);
+    const loser = tab(key);
+    await leader.service.claim();
+    expect(await loser.service.claim()).to.equal(false);
+    loser.service.rebind();
+    await waitUntil(() => leader.rebinds() === 1, 'the leader should be asked to register again');
+    // A leader never asks itself, nor do followers react.
+    leader.service.rebind();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(leader.rebinds()).to.equal(1);
+    expect(loser.rebinds()).to.equal(0);
+  });
+
+  it('waits, when asked to, for a lock a logged-out leader keeps for a moment', async () => {
+    const key = uniqueKey();
+    const leaving = tab(key).service;
+    const next = tab(key).service;
+    await leaving.claim();
+    leaving.resign(true);
+    // At once: still held (the grace period); with a wait: granted when the grace period ends.
+    expect(await tab(key).service.claim()).to.equal(false);
+    expect(await next.claim(1000)).to.equal(true);
+    expect(next.role).to.equal(TabRole.Leader);
+  });
+
+  it('gives up waiting for a lock a live leader holds', async () => {
+    const key = uniqueKey();
+    await tab(key).service.claim();
+    const started = performance.now();
+    expect(await tab(key).service.claim(200)).to.equal(false);
+    expect(performance.now() - started).to.be.at.least(190);
   });
 });

@@ -53,6 +53,7 @@ describe('several tabs of one portal share one registration', () => {
     await seedExtensions(stack.kamailio, [
       { number: '1001', name: 'Portal Agent', manualDialing: true },
       { number: '1002', name: 'Grace Hopper', manualDialing: true },
+      { number: '1003', name: 'Restored Tabs', manualDialing: true },
     ]);
     rpc = new KamailioRpc(stack.kamailio.rpcUrl);
     browser = await launchChromium();
@@ -133,5 +134,60 @@ describe('several tabs of one portal share one registration', () => {
     await expectAudioFlowing(caller);
     await press(follower, 'Hang up');
     await caller.locator('#number').waitFor({ timeout: 10_000 });
+  });
+
+  test('two tabs logging in at the same moment (a CRM restoring its tabs): one binding, the leader’s', async () => {
+    // A fresh profile: no tab is known to lead, so both send a REGISTER before the Web Lock decides.
+    const restored = await browser.newContext();
+    const pages = [await restored.newPage(), await restored.newPage()];
+    await Promise.all(pages.map((page) => page.goto(stack.origin)));
+    // Both logins must be under way before the lock is decided: hold it for 200 ms from the page
+    // (as a tab that just logged out does), so neither login can win it before the other starts.
+    const lockName = `earshot-line:${stack.origin}|${stack.kamailio.wsUrl}|1003`;
+    await pages[0]?.evaluate((name) => {
+      void navigator.locks.request(name, () => new Promise((resolve) => setTimeout(resolve, 200)));
+    }, lockName);
+    await Promise.all(
+      pages.map((page) =>
+        page.evaluate(() => {
+          const el = document.querySelector('earshot-softphone') as unknown as {
+            login(extension: string, password: string): Promise<void>;
+          };
+          return el.login('1003', 'pw-1003');
+        }),
+      ),
+    );
+    const statuses = async () => Promise.all(pages.map((page) => ownRegistration(page)));
+    const deadline = Date.now() + 5000;
+    while ((await statuses()).filter((status) => status === 'registered').length !== 1) {
+      if (Date.now() > deadline) throw new Error(`registrations: ${(await statuses()).join(', ')}`);
+      await pages[0]?.waitForTimeout(100);
+    }
+    const owner = (await statuses()).indexOf('registered');
+    const [leaderPage, otherPage] = owner === 0 ? pages : [pages[1], pages[0]];
+    if (!leaderPage || !otherPage) throw new Error('two pages expected');
+    // The other tab registered too, then gave its binding back: it has a SIP service, logged out.
+    assert.equal(await ownRegistration(otherPage), 'logged-out');
+    await otherPage.getByText('1003 · Ready').waitFor({ timeout: 5000 });
+    assert.equal((await waitForContacts(rpc, '1003', 1)).length, 1);
+
+    await caller.locator('#number').fill('1003');
+    await press(caller, 'Call');
+    await leaderPage.waitForFunction(
+      () => {
+        const el = document.querySelector('earshot-softphone') as unknown as {
+          phone: { sip?: { calls: unknown[] } };
+        };
+        return el.phone.sip?.calls.length === 1;
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
+    await otherPage.getByRole('button', { name: 'Answer' }).waitFor({ timeout: 10_000 });
+    await press(otherPage, 'Answer');
+    await expectAudioFlowing(leaderPage);
+    await press(otherPage, 'Hang up');
+    await caller.locator('#number').waitFor({ timeout: 10_000 });
+    await restored.close();
   });
 });

@@ -1,8 +1,8 @@
-import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from '../../server/api/app.ts';
+import { serveWebApp } from '../../server/api/web-app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { KamailioRegistrarClient } from '../../server/kamailio/registrar-client.ts';
 import { startPortal } from '../../server/stack/portal.ts';
@@ -55,7 +55,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   });
   const registrar = new KamailioRegistrarClient(config.kamailioNodes);
   const app = await buildApp({ config, db: kamailio.database.db, registrar, box: kamailio.credentials.box });
-  await app.register(fastifyStatic, { root: dist, index: 'index.html' });
+  await serveWebApp(app, config, dist);
   await app.listen({ host: '127.0.0.1', port });
   const portal = portalPort
     ? await startPortal(join(ROOT, 'examples', 'portal'), {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import type { Config } from '../../config.ts';
 import type { ApiContext } from '../context.ts';
 import type { RouteDoc } from '../route-doc.ts';
 import { ClientConfigResponse, HealthResponse } from '../schemas.ts';
@@ -22,11 +23,15 @@ export const metaDocs: RouteDoc[] = [
 ];
 
 /** The ws(s):// URL browsers use; the configured public URL wins over the listen address. */
-export function publicSipUrl(ctx: ApiContext): string {
-  const c = ctx.config;
+export function publicSipUrl(c: Config): string {
   if (c.publicSipUrl) return c.publicSipUrl;
   const host = c.sipListen === '0.0.0.0' ? c.host : c.sipListen;
   return c.tlsCert ? `wss://${host}:${c.sipWssPort}` : `ws://${host}:${c.sipWsPort}`;
+}
+
+/** What GET /api/v1/client-config answers (and the softphone page carries). */
+export function clientConfig(config: Config): { sipServer: string; realm: string } {
+  return { sipServer: publicSipUrl(config), realm: config.realm };
 }
 
 /** GET /api/health and GET /api/v1/client-config. */
@@ -39,5 +44,5 @@ export function metaRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return reply.status(ok ? 200 : 503).send({ ok, database: ok ? 'ok' : 'unreachable' });
   });
 
-  app.get('/api/v1/client-config', () => ({ sipServer: publicSipUrl(ctx), realm: ctx.config.realm }));
+  app.get('/api/v1/client-config', () => clientConfig(ctx.config));
 }

@@ -1,4 +1,4 @@
-import { LoginError } from '../../services/sip/sip-service.ts';
+import { LoginError } from '../../services/sip/failure.ts';
 
 /** Runs an intent; a failure becomes a plain-language notice instead of an unhandled rejection. */
 export async function runIntent(

@@ -38,6 +38,7 @@ import '../login/login.ts';
 import { baseStyles } from '../styles/base.styles.ts';
 import { softphoneStyles } from './softphone.styles.ts';
 import { runIntent } from './intents.ts';
+import { whenIdle } from '../../internal/idle.ts';
 import { STATUS_LABEL, type Tab, TABS } from './labels.ts';
 
 /**
@@ -133,6 +134,11 @@ export class EarshotSoftphone extends LitElement {
   }
 
   private async restore(): Promise<void> {
+    // The first IndexedDB open of a page holds up the browser's storage setup, and a WebSocket
+    // handshake under way waits for it (measured: +25 ms to registering). A login started with
+    // the page (a host calling login()) connects first; the remembered extension and history follow.
+    await whenIdle();
+    await this.phone.line.settled();
     const prefs = await this.phone.storage.preferences();
     this.extension ||= prefs.extension ?? '';
     // A tab opened while another one is logged in with this extension shows that tab's line.

@@ -1,6 +1,14 @@
 import { ReasonPhrase } from './reason-phrases.ts';
 import { FailureReason } from './registration-state.ts';
 
+/** Raised by a login with the reason the agent sees. */
+export class LoginError extends Error {
+  constructor(readonly reason: FailureReason) {
+    super(messageFor(reason));
+    this.name = 'LoginError';
+  }
+}
+
 /** What the SIP layer knows about a failed REGISTER: JsSIP's cause and, when there was one, the response. */
 export interface RegisterFailure {
   cause: string;

@@ -3,7 +3,8 @@ import type { IncomingRTCSessionEvent, OutgoingRTCSessionEvent, UA } from 'jssip
 import { isExtension } from '../../internal/phone-number.ts';
 import { Call, type CallOptions, type DtmfTransport, type ReferAccept } from './call.ts';
 import { CallDirection } from './call-state.ts';
-import { explainRegisterFailure, messageFor } from './failure.ts';
+import { explainRegisterFailure, LoginError, messageFor } from './failure.ts';
+import { startMicrophoneCheck, type MicrophoneCheck } from './microphone-check.ts';
 import {
   FailureReason,
   LOGGED_OUT,
@@ -27,32 +28,6 @@ export interface SipServiceOptions extends SipSettings {
   iceCutoffMs?: number;
 }
 
-/** Raised by login() with the reason the agent sees. */
-export class LoginError extends Error {
-  constructor(readonly reason: FailureReason) {
-    super(messageFor(reason));
-    this.name = 'LoginError';
-  }
-}
-
-/**
- * Rejects with the LoginError the agent sees when no microphone can be opened. Start it as early
- * as possible: in a fresh browser profile the first getUserMedia takes tens of milliseconds.
- */
-export async function checkMicrophone(media: MediaPort): Promise<void> {
-  try {
-    const stream = await media.getMicrophone();
-    stream.getTracks().forEach((track) => {
-      track.stop();
-    });
-  } catch (error) {
-    const name = error instanceof DOMException ? error.name : '';
-    throw new LoginError(
-      name === 'NotFoundError' ? FailureReason.NoMicrophone : FailureReason.MicrophoneBlocked,
-    );
-  }
-}
-
 /**
  * The only place that talks to JsSIP. Owns the UA, the registration state machine (with the retries
  * JsSIP does not do) and the calls. Fires `registration` and `calls` events (read `registration`,
@@ -68,7 +43,10 @@ export class SipService extends EventTarget {
   /** The incoming session an accepted Replaces is about to bring. */
   #replacing: unknown = null;
   #pendingLogin: { resolve: () => void; reject: (error: LoginError) => void } | null = null;
-  #microphoneChecked: Promise<void> = Promise.resolve();
+  /** The login's microphone check, as far as "registered" waits for it. */
+  #microphoneAllowed: Promise<void> = Promise.resolve();
+  /** rebind() came while registering: register once more when that REGISTER succeeds. */
+  #rebindPending = false;
 
   constructor(options: SipServiceOptions) {
     super();
@@ -97,15 +75,14 @@ export class SipService extends EventTarget {
   }
 
   /**
-   * Registers `extension`; resolves once registered, rejects with a LoginError the agent can act
-   * on. `microphone` is a checkMicrophone() the caller started earlier; by default one starts now.
+   * Registers `extension`; resolves once registered and the microphone opened, rejects with a
+   * LoginError the agent can act on. `microphone` is a check the caller started earlier; by
+   * default one starts now.
    */
-  async login(extension: string, password: string, microphone?: Promise<void>): Promise<void> {
+  async login(extension: string, password: string, microphone?: MicrophoneCheck): Promise<void> {
     try {
       if (!isExtension(extension)) throw new LoginError(FailureReason.InvalidExtension);
       if (!globalThis.isSecureContext) throw new LoginError(FailureReason.InsecureContext);
-      // Asked while the REGISTER is on its way: the two waits overlap instead of adding up.
-      microphone ??= checkMicrophone(this.#options.media);
     } catch (error) {
       this.#refuse(extension, error);
       throw error;
@@ -117,17 +94,22 @@ export class SipService extends EventTarget {
     const done = new Promise<void>((resolve, reject) => {
       this.#pendingLogin = { resolve, reject };
     });
-    const checked = microphone;
-    this.#microphoneChecked = checked;
+    done.catch(() => undefined);
     try {
       this.#startUa(extension, password);
     } catch {
       // JsSIP throws synchronously on a malformed server URL or URI.
       this.#fail(FailureReason.Misconfigured);
+      return done;
     }
-    await checked.catch((error: unknown) => {
+    // Asked while the REGISTER is on its way: the two waits overlap instead of adding up.
+    const check = microphone ?? startMicrophoneCheck(this.#options.media);
+    this.#microphoneAllowed = check.allowed;
+    await check.done.catch((error: unknown) => {
       if (!(error instanceof LoginError)) throw error;
+      // Also after "registered" (the permission said yes, the device would not open): not logged in.
       this.#fail(error.reason);
+      throw error;
     });
     return done;
   }
@@ -163,8 +145,8 @@ export class SipService extends EventTarget {
   }
 
   #handleRegistered(): void {
-    // "Registered" only once the microphone is known to work (a failed check ends the login).
-    void this.#microphoneChecked.then(
+    // "Registered" only once the microphone is known to be allowed (a failed check ends the login).
+    void this.#microphoneAllowed.then(
       () => {
         if (this.#ua) this.#markRegistered();
       },
@@ -173,6 +155,10 @@ export class SipService extends EventTarget {
   }
 
   #markRegistered(): void {
+    if (this.#rebindPending) {
+      this.#rebindPending = false;
+      this.#ua?.register();
+    }
     this.#everRegistered = true;
     this.#retry.reset();
     this.#setRegistration({ status: RegistrationStatus.Registered });
@@ -324,6 +310,30 @@ export class SipService extends EventTarget {
     else this.#retry.runNow();
   }
 
+  /**
+   * Registers again, once the REGISTER under way (if any) has finished: another tab of this browser
+   * took the binding (same instance id) and has given it back.
+   */
+  rebind(): void {
+    if (this.#registration.status === RegistrationStatus.Registered) this.#ua?.register();
+    else this.#rebindPending = true;
+  }
+
+  /** logout(), resolving once the server answered the un-REGISTER (or after `timeoutMs`). */
+  async logoutAcknowledged(timeoutMs = 2_000): Promise<void> {
+    const ua = this.#ua;
+    const registered = ua?.isRegistered() ?? false;
+    this.logout();
+    if (!ua || !registered) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      ua.once('unregistered', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   /** Ends every call, unregisters and closes the connection. */
   logout(): void {
     this.#calls.forEach((call) => {
@@ -336,6 +346,7 @@ export class SipService extends EventTarget {
 
   #stopUa(): void {
     this.#retry.cancel();
+    this.#rebindPending = false;
     const ua = this.#ua;
     this.#ua = null;
     if (!ua) return;

@@ -31,7 +31,12 @@ export type TabMessage<S, C> =
   | { type: 'handover' }
   | { type: 'credentials'; credentials: TabCredentials }
   /** The agent logged out on purpose: nobody takes over. */
-  | { type: 'logout' };
+  | { type: 'logout' }
+  /**
+   * A tab that registered this line while the lock was being decided, and lost it, has taken its
+   * binding back: the leader registers again so Kamailio's one contact is surely the leader's.
+   */
+  | { type: 'rebind' };
 
 /** Raised in a follower when the leader refused a command or never answered. */
 export class TabCommandError extends Error {

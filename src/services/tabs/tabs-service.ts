@@ -14,6 +14,8 @@ export interface TabsHandlers<S, C> {
   credentials(): TabCredentials | null;
   /** Runs a follower's command in the leader; a rejection goes back as its (plain-language) message. */
   execute(command: C): Promise<void>;
+  /** Registers again: a tab that registered by mistake meanwhile has taken its binding back. */
+  rebind(): void;
 }
 
 export interface TabsOptions {
@@ -23,6 +25,19 @@ export interface TabsOptions {
   commandTimeoutMs?: number;
   /** How long a leader that logs out waits, after telling the others, before the lock goes free. */
   logoutGraceMs?: number;
+  /** Where the leader notes itself (injectable for tests); localStorage by default. */
+  storage?: HintStorage | null;
+}
+
+type HintStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+/** localStorage, or null where reading it throws (sandboxed frames, storage blocked). */
+function localStorageOrNull(): HintStorage | null {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return null;
+  }
 }
 
 interface Pending {
@@ -35,7 +50,8 @@ interface Pending {
  * One registration per browser: the tabs that share `key` (server and extension) elect a leader
  * with an exclusive Web Lock, which the browser frees the moment the leader's tab closes, so a
  * queued follower takes over at once. State and commands travel on a BroadcastChannel of the same
- * name, which reaches only same-origin pages; nothing is written to storage.
+ * name, which reaches only same-origin pages. The only thing stored is the leader's random tab id
+ * in localStorage (see `leaderKnown`); logins and state never are.
  *
  * Fires `role` (read `role`), `state` (CustomEvent with the leader's snapshot), `takeover`
  * (CustomEvent<TabCredentials>: this tab is now the leader and must register), `credentials`
@@ -50,6 +66,7 @@ export class TabsService<S, C> extends EventTarget {
   readonly #graceMs: number;
   readonly #pending = new Map<string, Pending>();
   readonly #tabId = Math.random().toString(36).slice(2);
+  readonly #storage: HintStorage | null;
   #role: TabRole = TabRole.Alone;
   /** Frees the lock this tab holds as leader. */
   #release: (() => void) | null = null;
@@ -68,6 +85,7 @@ export class TabsService<S, C> extends EventTarget {
     this.#locks = options.locks ?? navigator.locks;
     this.#timeoutMs = options.commandTimeoutMs ?? 10_000;
     this.#graceMs = options.logoutGraceMs ?? 100;
+    this.#storage = options.storage === undefined ? localStorageOrNull() : options.storage;
     this.#channel = new BroadcastChannel(this.#name);
     this.#channel.onmessage = (event: MessageEvent<TabMessage<S, C>>) => {
       this.#handleMessage(event.data);
@@ -79,26 +97,64 @@ export class TabsService<S, C> extends EventTarget {
     return this.#role;
   }
 
+  /**
+   * Whether a tab of this browser noted itself as this line's leader. Unlike the Web Lock (granted
+   * only once the browser has opened the page's storage, tens of ms in a fresh profile) this is
+   * known at once, so a login can register while the lock is decided when no tab leads. A hint
+   * only: a crashed leader leaves it behind (the next leader overwrites it); when storage cannot
+   * be read it answers true, the careful way.
+   */
+  get leaderKnown(): boolean {
+    try {
+      return !this.#storage || this.#storage.getItem(this.#name) !== null;
+    } catch {
+      return true;
+    }
+  }
+
+  /** Notes (or clears, when this tab stops leading) the leader hint; storage may refuse. */
+  #noteLeader(leading: boolean): void {
+    try {
+      if (leading) this.#storage?.setItem(this.#name, this.#tabId);
+      else if (this.#storage?.getItem(this.#name) === this.#tabId) this.#storage.removeItem(this.#name);
+    } catch {
+      // Private mode or a sandboxed frame: logins then simply wait for the lock.
+    }
+  }
+
   /** Asks the leader, if there is one, for its state (answered with a `state` event). */
   hello(): void {
     this.#post({ type: 'hello' });
   }
 
-  /** Becomes the leader unless another tab is; true when this tab now holds the line. */
-  async claim(): Promise<boolean> {
+  /**
+   * Becomes the leader unless another tab is; true when this tab now holds the line. With `waitMs`,
+   * waits that long for a lock that is held (by a tab leaving, or one that just logged out and
+   * keeps it a moment) instead of giving up at once.
+   */
+  async claim(waitMs = 0): Promise<boolean> {
     if (this.#role === TabRole.Leader) return true;
     if (this.#reclaim()) return true;
     this.#stopFollowing();
-    const granted = await new Promise<boolean>((resolve, reject) => {
+    const granted = await this.#requestLock(waitMs);
+    if (granted) this.#setRole(TabRole.Leader);
+    return granted;
+  }
+
+  #requestLock(waitMs: number): Promise<boolean> {
+    const signal = waitMs > 0 ? AbortSignal.timeout(waitMs) : null;
+    const options: LockOptions = signal ? { mode: 'exclusive', signal } : { mode: 'exclusive', ifAvailable: true };
+    return new Promise<boolean>((resolve, reject) => {
       this.#locks
-        .request(this.#name, { mode: 'exclusive', ifAvailable: true }, (lock) => {
+        .request(this.#name, options, (lock) => {
           resolve(lock !== null);
           return lock ? this.#holdLock() : undefined;
         })
-        .catch(reject);
+        .catch((error: unknown) => {
+          if (signal?.aborted) resolve(false);
+          else reject(error instanceof Error ? error : new Error(String(error)));
+        });
     });
-    if (granted) this.#setRole(TabRole.Leader);
-    return granted;
   }
 
   /** A leader that just logged out and logs in again keeps the lock it has not yet let go. */
@@ -165,6 +221,11 @@ export class TabsService<S, C> extends EventTarget {
     if (this.#role === TabRole.Leader && credentials) this.#post({ type: 'credentials', credentials });
   }
 
+  /** A tab that lost the lock after registering and took its binding back: the leader registers again. */
+  rebind(): void {
+    if (this.#role !== TabRole.Leader) this.#post({ type: 'rebind' });
+  }
+
   /** Leader: sends its state to every other tab. */
   publish(state: S): void {
     if (this.#role === TabRole.Leader) this.#post({ type: 'state', state });
@@ -228,6 +289,7 @@ export class TabsService<S, C> extends EventTarget {
 
   #setRole(role: TabRole): void {
     if (role === this.#role) return;
+    if (role === TabRole.Leader || this.#role === TabRole.Leader) this.#noteLeader(role === TabRole.Leader);
     this.#role = role;
     this.dispatchEvent(new Event('role'));
   }
@@ -246,6 +308,7 @@ export class TabsService<S, C> extends EventTarget {
     if (message.type === 'hello') this.#post({ type: 'state', state: this.#handlers.snapshot() });
     if (message.type === 'command') void this.#execute(message.id, message.command);
     if (message.type === 'handover') this.shareCredentials();
+    if (message.type === 'rebind') this.#handlers.rebind();
   }
 
   /** What followers (and logged-out tabs watching the channel) hear. */

@@ -1,0 +1,55 @@
+import { LoginError } from './failure.ts';
+import { FailureReason } from './registration-state.ts';
+import type { MediaPort } from './sip-service.ts';
+
+/**
+ * A login's microphone check under way. `done` settles with its outcome (rejects with the
+ * LoginError the agent sees); `allowed` resolves as soon as either the microphone opened or the
+ * browser says it is already allowed (permission granted on an earlier visit), so "registered"
+ * need not wait for the device to open — should it then fail, the login fails all the same.
+ */
+export interface MicrophoneCheck {
+  done: Promise<void>;
+  allowed: Promise<void>;
+}
+
+async function openAndClose(media: MediaPort): Promise<void> {
+  try {
+    const stream = await media.getMicrophone();
+    stream.getTracks().forEach((track) => {
+      track.stop();
+    });
+  } catch (error) {
+    const name = error instanceof DOMException ? error.name : '';
+    throw new LoginError(
+      name === 'NotFoundError' ? FailureReason.NoMicrophone : FailureReason.MicrophoneBlocked,
+    );
+  }
+}
+
+/** Resolves when the Permissions API says the microphone is granted; never when it would ask or cannot tell. */
+function permissionGranted(): Promise<void> {
+  return new Promise((resolve) => {
+    // Older Safari has no Permissions API; Firefox rejects 'microphone': the device check decides.
+    const permissions = navigator.permissions as Permissions | undefined;
+    permissions?.query({ name: 'microphone' }).then(
+      (status) => {
+        if (status.state === 'granted') resolve();
+      },
+      () => undefined,
+    );
+  });
+}
+
+/**
+ * Starts the check as early as possible: in a fresh browser profile the first getUserMedia takes
+ * tens of milliseconds, the first permission query about ten.
+ */
+export function startMicrophoneCheck(media: MediaPort): MicrophoneCheck {
+  const done = openAndClose(media);
+  const allowed = Promise.race([done, permissionGranted()]);
+  // Whoever awaits them reports a failure; this only keeps an unused one from going unhandled.
+  done.catch(() => undefined);
+  allowed.catch(() => undefined);
+  return { done, allowed };
+}
