@@ -1,16 +1,10 @@
 import { defineConfig } from 'vite';
-import {
-  minifyLitTemplates,
-  noopDebug,
-  PURE_JSSIP_LOGGING,
-  smallEventEmitter,
-  unusedJssipParts,
-} from './vite.shared.ts';
+import { PURE_JSSIP_LOGGING, softphonePlugins } from './vite.shared.ts';
 
 // The app page is built into dist/ and served by the account service (`npm start`); during
 // development `vite` serves it with /api proxied to the account service.
 export default defineConfig({
-  plugins: [noopDebug(), unusedJssipParts(), smallEventEmitter(), minifyLitTemplates()],
+  plugins: softphonePlugins(),
   build: {
     outDir: 'dist',
     target: 'es2022',

@@ -203,3 +203,8 @@ export function minifyLitTemplates(): Plugin {
     },
   };
 }
+
+/** The plugins of both softphone builds (app page and widget): what makes JsSIP and Lit smaller. */
+export function softphonePlugins(): Plugin[] {
+  return [noopDebug(), unusedJssipParts(), smallEventEmitter(), minifyLitTemplates()];
+}

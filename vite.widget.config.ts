@@ -1,16 +1,10 @@
 import { defineConfig } from 'vite';
-import {
-  minifyLitTemplates,
-  noopDebug,
-  PURE_JSSIP_LOGGING,
-  smallEventEmitter,
-  unusedJssipParts,
-} from './vite.shared.ts';
+import { PURE_JSSIP_LOGGING, softphonePlugins } from './vite.shared.ts';
 
 // The embeddable widget: one self-contained ES module, dist/widget/earshot-softphone.js, that a
 // portal loads with a single <script type="module"> tag. Runs after the app build (which empties dist/).
 export default defineConfig({
-  plugins: [noopDebug(), unusedJssipParts(), smallEventEmitter(), minifyLitTemplates()],
+  plugins: softphonePlugins(),
   publicDir: false,
   build: {
     outDir: 'dist/widget',

@@ -1,7 +1,6 @@
 // `npm run bench -- register-latency`: page load → registered. Earshot's page (index.html served
 // by the account service; login through the element's login() API) against a minimal page that
 // only uses JsSIP, both served by the same stack, timed inside the page from navigation start.
-import type { Page } from 'playwright-core';
 import type { ProbeResult, RegisterTiming } from './pages/bench-phone.ts';
 import type { Side } from './lib/compare.ts';
 import { compareRegistrations, runWebBench, type WebBench } from './lib/web-bench.ts';
@@ -9,30 +8,51 @@ import { compareRegistrations, runWebBench, type WebBench } from './lib/web-benc
 const NAME = 'register-latency';
 const EXTENSIONS: Record<Side, string> = { earshot: '1001', baseline: '1002' };
 
-async function probeResult(side: Side, page: Page): Promise<RegisterTiming> {
-  const handle = await page.waitForFunction(() => window.benchProbe?.result, null, { timeout: 20_000 });
-  const result = (await handle.jsonValue()) as ProbeResult;
-  if ('error' in result) throw new Error(`${side}: ${result.error}`);
-  return result;
+/** The probe's reports, in order: each load of a context reports once, without the driver polling. */
+function reports(): { push(result: ProbeResult): void; next(side: Side): Promise<RegisterTiming> } {
+  const arrived: ProbeResult[] = [];
+  let waiting: ((result: ProbeResult) => void) | null = null;
+  return {
+    push(result) {
+      if (waiting) waiting(result);
+      else arrived.push(result);
+      waiting = null;
+    },
+    async next(side) {
+      const result =
+        arrived.shift() ??
+        (await new Promise<ProbeResult>((resolve, reject) => {
+          waiting = resolve;
+          setTimeout(() => {
+            reject(new Error(`${side}: no registration reported within 20 s`));
+          }, 20_000).unref();
+        }));
+      if ('error' in result) throw new Error(`${side}: ${result.error}`);
+      return result;
+    },
+  };
 }
 
 /**
  * Opens the side's page in a fresh context (a first visit: empty cache and storage); the probe
- * registers as soon as the page can. With `returning`, that first load only warms the profile up
+ * registers as soon as the page can and reports through a binding, so nothing runs in the page
+ * on the driver's behalf meanwhile. With `returning`, that first load only warms the profile up
  * (storage created, microphone allowed, scripts cached) and a second load in the same profile is
  * timed, as when an agent opens the softphone again the next morning.
  */
 async function loadToRegistered(bench: WebBench, side: Side, returning: boolean): Promise<RegisterTiming> {
   const login = JSON.stringify(bench.login(EXTENSIONS[side]));
   const url = bench.pageUrl(side);
-  const first = await bench.open(side, url, `window.benchProbe.autoRegister(${login});`);
+  const results = reports();
+  const first = await bench.open(side, url, `window.benchProbe.autoRegister(${login});`, (r) => {
+    results.push(r);
+  });
   try {
-    const timing = await probeResult(side, first);
+    const timing = await results.next(side);
     if (!returning) return timing;
     await first.close({ runBeforeUnload: true });
-    const again = await first.context().newPage();
-    await again.goto(url);
-    return await probeResult(side, again);
+    await (await first.context().newPage()).goto(url);
+    return await results.next(side);
   } finally {
     await first.context().close();
   }

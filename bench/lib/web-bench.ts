@@ -7,7 +7,7 @@ import { launchChromium } from '../../test/support/browser.ts';
 import { freeTcpPort, TEST_REALM } from '../../test/support/kamailio-harness.ts';
 import { seedExtensions } from '../../test/support/sip-agents.ts';
 import { startStack, type TestStack } from '../../test/support/stack.ts';
-import type { BenchLogin, RegisterTiming } from '../pages/bench-phone.ts';
+import type { BenchLogin, ProbeResult, RegisterTiming } from '../pages/bench-phone.ts';
 import { prepareBenchPages, type InitScripts } from './bench-pages.ts';
 import { compareMetrics, interleave, medians, rawSamples, type Samples, type Side } from './compare.ts';
 import { enterLoopbackNamespace } from './loopback.ts';
@@ -26,8 +26,11 @@ export interface WebBench {
   pageUrl(side: Side): string;
   /** Credentials of a seeded extension (password `pw-<number>`) and where to register. */
   login(extension: string, autoAnswer?: boolean): BenchLogin;
-  /** A fresh browser context (empty storage and cache) with the side's init scripts, at `url`. */
-  open(side: Side, url: string, initTail?: string): Promise<Page>;
+  /**
+   * A fresh browser context (empty storage and cache) with the side's init scripts, at `url`;
+   * `report` receives what the probe's autoRegister reports, in this and later pages of the context.
+   */
+  open(side: Side, url: string, initTail?: string, report?: (result: ProbeResult) => void): Promise<Page>;
   /** `open` + register; an Earshot caller also waits for its dialpad (manual dialing loaded). */
   openRegistered(side: Side, extension: string, autoAnswer?: boolean): Promise<Page>;
 }
@@ -58,8 +61,9 @@ function createBench(stack: TestStack, browser: Browser, hostOrigin: string, scr
       realm: TEST_REALM,
       autoAnswer,
     }),
-    async open(side, url, initTail = '') {
+    async open(side, url, initTail = '', report) {
       const context = await browser.newContext();
+      if (report) await context.exposeBinding('benchReport', (_source, result: ProbeResult) => report(result));
       const adapter = side === 'earshot' ? scripts.earshotAdapter : '';
       await context.addInitScript({ content: `${scripts.probe}\n${adapter}\n${initTail}` });
       const page = await context.newPage();

@@ -17,8 +17,11 @@ export interface BenchLogin {
 
 /** A softphone reduced to what the benchmarks time. */
 export interface BenchPhone {
-  /** Resolves once registered; rejects when refused. */
-  register(login: BenchLogin): Promise<void>;
+  /**
+   * Resolves with performance.now() taken when the phone said registered (in its event listener,
+   * so work the page queued meanwhile does not count); rejects when refused.
+   */
+  register(login: BenchLogin): Promise<number>;
   /** Places a call; resolves once it is on its way (its peer connection exists). */
   call(number: string): Promise<void>;
   /** Ends the current call; resolves once it has ended. */
@@ -61,5 +64,7 @@ declare global {
   interface Window {
     benchPhone?: BenchPhone;
     benchProbe?: BenchProbe;
+    /** The driver's binding (when it exposed one) that receives `autoRegister`'s result. */
+    benchReport?: (result: ProbeResult) => Promise<void>;
   }
 }

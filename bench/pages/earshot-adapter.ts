@@ -12,9 +12,9 @@ function softphone(): EarshotSoftphone {
 const adapter: BenchPhone = {
   register(login: BenchLogin) {
     const element = softphone();
-    return new Promise((resolve, reject) => {
+    return new Promise<number>((resolve, reject) => {
       const once = { once: true };
-      element.addEventListener('earshot-registered', () => resolve(), once);
+      element.addEventListener('earshot-registered', () => resolve(performance.now()), once);
       element.addEventListener(
         'earshot-registration-failed',
         (event) => reject(new Error(event.message)),

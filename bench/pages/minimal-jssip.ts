@@ -18,7 +18,7 @@ class MinimalPhone implements BenchPhone {
     this.#speaker.autoplay = true;
   }
 
-  register(login: BenchLogin): Promise<void> {
+  register(login: BenchLogin): Promise<number> {
     this.#realm = login.realm;
     const ua = new JsSIP.UA({
       sockets: [new JsSIP.WebSocketInterface(login.wsUrl)],
@@ -33,7 +33,7 @@ class MinimalPhone implements BenchPhone {
     });
     return new Promise((resolve, reject) => {
       ua.on('registered', () => {
-        resolve();
+        resolve(performance.now());
       });
       ua.on('registrationFailed', (event) => {
         reject(new Error(`Registration failed: ${event.cause}`));
