@@ -87,6 +87,28 @@ describe('registration resilience', () => {
   });
 });
 
+/** A promise and its settle functions, for a device the test opens (or refuses) when it chooses. */
+function deferred<T>(): { promise: Promise<T>; resolve(value: T): void; reject(error: Error): void } {
+  let resolve: (value: T) => void = () => undefined;
+  let reject: (error: Error) => void = () => undefined;
+  const promise = new Promise<T>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Makes the Permissions API answer `state` for the microphone; returns the undo. */
+function permissionSays(state: PermissionState): () => void {
+  const permissions = navigator.permissions;
+  const query = permissions.query.bind(permissions);
+  permissions.query = (descriptor) =>
+    descriptor.name === 'microphone' ? Promise.resolve({ state } as PermissionStatus) : query(descriptor);
+  return () => {
+    permissions.query = query;
+  };
+}
+
 describe('browser conditions', () => {
   it('explains how to allow a blocked microphone', async () => {
     await useScenario('default');
@@ -111,6 +133,50 @@ describe('browser conditions', () => {
     await waitUntil(() => shadowText(loginForm(phone)).includes('No microphone was found'), 'no message', {
       timeout: 5000,
     });
+  });
+
+  it('with the microphone already allowed, is Ready before the device opens; a device that then fails ends the login', async () => {
+    await useScenario('default');
+    const phone = await mountSoftphone();
+    const device = deferred<MediaStream>();
+    phone.phone.media.getMicrophone = () => device.promise;
+    const restore = permissionSays('granted');
+    try {
+      await submitLogin(phone, '1001', 'correct horse battery staple');
+      await waitUntil(() => phone.phone.sip?.registration.status === 'registered', 'not registered', {
+        timeout: 5000,
+      });
+      device.reject(new DOMException('Requested device not found', 'NotFoundError'));
+      // Back on the login form, which says why.
+      await waitUntil(
+        () =>
+          shadowText(phone.shadowRoot?.querySelector('earshot-login')).includes('No microphone was found'),
+        'no message',
+        { timeout: 5000 },
+      );
+      expect(phone.phone.sip?.registration.status).to.equal('failed');
+    } finally {
+      restore();
+    }
+  });
+
+  it('when the browser would ask for the microphone, waits for it before saying Ready', async () => {
+    await useScenario('default');
+    const phone = await mountSoftphone();
+    const device = deferred<MediaStream>();
+    phone.phone.media.getMicrophone = () => device.promise;
+    const restore = permissionSays('prompt');
+    try {
+      await submitLogin(phone, '1001', 'correct horse battery staple');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(phone.phone.sip?.registration.status).to.equal('connecting');
+      device.resolve(new MediaStream());
+      await waitUntil(() => phone.phone.sip?.registration.status === 'registered', 'not registered', {
+        timeout: 5000,
+      });
+    } finally {
+      restore();
+    }
   });
 
   it('refuses to start outside a secure context, saying why', async () => {
