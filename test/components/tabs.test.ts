@@ -256,4 +256,19 @@ describe('TabsService: one leader per browser', () => {
     expect(await tab(key).service.claim(200)).to.equal(false);
     expect(performance.now() - started).to.be.at.least(190);
   });
+
+  it('lets go of a lock granted after the tab closed, leaving no hint behind', async () => {
+    const key = uniqueKey();
+    const holder = tab(key).service;
+    await holder.claim();
+    const closing = tab(key).service;
+    const claimed = closing.claim(1000);
+    closing.close();
+    holder.close();
+    expect(await claimed).to.equal(false);
+    expect(closing.role).to.equal(TabRole.Alone);
+    expect(localStorage.getItem(`earshot-line:${key}`)).to.equal(null);
+    // Freed: another tab gets it (the release reaches the lock manager a moment later).
+    expect(await tab(key).service.claim(1000)).to.equal(true);
+  });
 });

@@ -137,6 +137,12 @@ export class TabsService<S, C> extends EventTarget {
     if (this.#reclaim()) return true;
     this.#stopFollowing();
     const granted = await this.#requestLock(waitMs);
+    if (granted && this.#closed) {
+      // Closed while the lock was on its way: let it go, nobody is here to lead.
+      this.#release?.();
+      this.#release = null;
+      return false;
+    }
     if (granted) this.#setRole(TabRole.Leader);
     return granted;
   }
