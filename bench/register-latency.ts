@@ -61,7 +61,7 @@ async function loadToRegistered(bench: WebBench, side: Side, returning: boolean)
 const NOTES = [
   'From navigation start (performance.timeOrigin) to registered, measured in the page: Earshot to its earshot-registered event after element.login(); the baseline to JsSIP\'s "registered". readyMsP50: navigation start until the page\'s phone could be driven (its script ran, the element is defined).',
   'First visit: each load is a fresh browser context (empty cache and storage). Returning agent: the same profile loaded a second time (storage exists, microphone allowed, HTTP cache warm).',
-  'Earshot\'s page (served by the account service) names the SIP server and realm in its <earshot-softphone> tag, as the baseline is given the WebSocket URL and realm. Earshot registers at once when no tab of the browser is known to lead the line (the tab-leadership Web Lock is decided meanwhile), and says registered once the microphone is known to be allowed (Permissions API, or getUserMedia where the browser would ask).',
+  "Earshot's page (served by the account service) names the SIP server and realm in its <earshot-softphone> tag, as the baseline is given the WebSocket URL and realm. Earshot registers at once when no tab of the browser is known to lead the line (the tab-leadership Web Lock is decided meanwhile), and says registered once the microphone is known to be allowed (Permissions API, or getUserMedia where the browser would ask).",
 ];
 
 await runWebBench({

@@ -63,7 +63,8 @@ function createBench(stack: TestStack, browser: Browser, hostOrigin: string, scr
     }),
     async open(side, url, initTail = '', report) {
       const context = await browser.newContext();
-      if (report) await context.exposeBinding('benchReport', (_source, result: ProbeResult) => report(result));
+      if (report)
+        await context.exposeBinding('benchReport', (_source, result: ProbeResult) => report(result));
       const adapter = side === 'earshot' ? scripts.earshotAdapter : '';
       await context.addInitScript({ content: `${scripts.probe}\n${adapter}\n${initTail}` });
       const page = await context.newPage();

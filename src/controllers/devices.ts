@@ -18,7 +18,11 @@ export class DeviceChoice {
   }
 
   /** Switches the device, remembers it for this browser, and swaps a new microphone into `calls`. */
-  async choose(kind: 'microphone' | 'speaker', deviceId: string | null, calls: readonly Call[]): Promise<void> {
+  async choose(
+    kind: 'microphone' | 'speaker',
+    deviceId: string | null,
+    calls: readonly Call[],
+  ): Promise<void> {
     if (kind === 'speaker') {
       await this.media.setSpeaker(deviceId);
       await this.storage.savePreferences({ speakerId: deviceId });

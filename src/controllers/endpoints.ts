@@ -24,6 +24,11 @@ export function completeEndpoints(given: PhoneEndpoints): PhoneEndpoints | null 
   return given.sipServer && given.realm ? { ...given, apiUrl: apiUrlOf(given) } : null;
 }
 
+/** The given endpoints at once when complete, else completed by the account service (a promise). */
+export function endpointsFor(given: PhoneEndpoints): PhoneEndpoints | Promise<PhoneEndpoints> {
+  return completeEndpoints(given) ?? resolveEndpoints(given);
+}
+
 /** The given endpoints, completed by the account service (SIP server and realm) when not given. */
 export async function resolveEndpoints(given: PhoneEndpoints): Promise<PhoneEndpoints> {
   const complete = completeEndpoints(given);
@@ -38,7 +43,11 @@ export async function resolveEndpoints(given: PhoneEndpoints): Promise<PhoneEndp
 }
 
 /** The SIP service's settings for these endpoints; `instanceId` is this browser's +sip.instance. */
-export function sipOptions(endpoints: PhoneEndpoints, instanceId: string, media: MediaPort): SipServiceOptions {
+export function sipOptions(
+  endpoints: PhoneEndpoints,
+  instanceId: string,
+  media: MediaPort,
+): SipServiceOptions {
   return {
     wsUrl: endpoints.sipServer,
     realm: endpoints.realm,

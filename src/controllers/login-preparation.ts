@@ -3,6 +3,9 @@ import { startMicrophoneCheck, type MicrophoneCheck } from '../services/sip/micr
 import type { MediaPort } from '../services/sip/sip-service.ts';
 import { resolveEndpoints, type PhoneEndpoints } from './endpoints.ts';
 
+/** How long a login that registered ahead waits for a held lock before following its holder. */
+export const AHEAD_CLAIM_WAIT_MS = 300;
+
 /** What a login starts before it knows whether this tab will register. */
 export interface Preparation {
   microphone: MicrophoneCheck | undefined;

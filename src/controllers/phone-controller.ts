@@ -16,13 +16,10 @@ import { applyCallCommand } from './call-actions.ts';
 import { lineKey, LineSharing } from './line-sharing.ts';
 import { PhoneLine, type PhoneCommand, type PhoneSnapshot } from './phone-line.ts';
 import { toCallEndedEvent, toCallRecord } from './call-record.ts';
-import { apiUrlOf, completeEndpoints, resolveEndpoints, sipOptions, type PhoneEndpoints } from './endpoints.ts';
+import { apiUrlOf, endpointsFor, sipOptions, type PhoneEndpoints } from './endpoints.ts';
 import { RingingAlerts } from './ringing.ts';
 import { DeviceChoice } from './devices.ts';
-import { prepareLogin, type Preparation } from './login-preparation.ts';
-
-/** How long a login that registered ahead waits for a held lock before following its holder. */
-const AHEAD_CLAIM_WAIT_MS = 300;
+import { AHEAD_CLAIM_WAIT_MS, prepareLogin, type Preparation } from './login-preparation.ts';
 
 /**
  * Creates and wires the services for one <earshot-softphone>: login/logout across SIP and the
@@ -221,10 +218,11 @@ export class PhoneController implements ReactiveController {
    * microphone check starts once the WebSocket is on its way.
    */
   #registerSip(extension: string, password: string, early?: Preparation): Promise<void> {
-    const known = this.sip ? null : completeEndpoints(this.readEndpoints());
-    if (this.sip || known) return this.#startSip(extension, password, known, early?.microphone);
-    const endpoints = early?.endpoints ?? resolveEndpoints(this.readEndpoints());
-    return endpoints.then((resolved) => this.#startSip(extension, password, resolved, early?.microphone));
+    const start = (endpoints: PhoneEndpoints | null) =>
+      this.#startSip(extension, password, endpoints, early?.microphone);
+    if (this.sip) return start(null);
+    const endpoints = early?.endpoints ?? endpointsFor(this.readEndpoints());
+    return endpoints instanceof Promise ? endpoints.then(start) : start(endpoints);
   }
 
   async #startSip(

@@ -1,7 +1,11 @@
 import type { CallControl } from '../events/call-control.ts';
 import type { Me } from '../services/account-api/types.ts';
 import type { CallState } from '../services/sip/call-state.ts';
-import { LOGGED_OUT, RegistrationStatus, type RegistrationState } from '../services/sip/registration-state.ts';
+import {
+  LOGGED_OUT,
+  RegistrationStatus,
+  type RegistrationState,
+} from '../services/sip/registration-state.ts';
 
 /** Everything a tab shows about the line: the leader's own view, and what it sends the other tabs. */
 export interface PhoneSnapshot {

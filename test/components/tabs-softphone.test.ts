@@ -125,7 +125,9 @@ describe('one registration per browser (two softphones in one page)', () => {
     // Neither knows of a leader yet, so both send a REGISTER before the Web Lock picks one.
     await Promise.all([first.login('1001', password), second.login('1001', password)]);
     const owners = () => [first, second].filter((p) => p.phone.sip?.registration.status === 'registered');
-    await waitUntil(() => owners().length === 1, 'not exactly one tab kept its registration', { timeout: 5000 });
+    await waitUntil(() => owners().length === 1, 'not exactly one tab kept its registration', {
+      timeout: 5000,
+    });
     const [leader] = owners();
     const follower = leader === first ? second : first;
     await waitUntil(() => statusOf(follower) === '1001 · Ready', 'the other tab does not show the line', {
@@ -140,7 +142,10 @@ describe('one registration per browser (two softphones in one page)', () => {
       timeout: 5000,
     });
     expect(follower.phone.sip?.calls.length ?? 0).to.equal(0);
-    await waitUntil(() => shadowText(panelOf(follower)).includes('Grace Customer'), 'not shown in the other tab');
+    await waitUntil(
+      () => shadowText(panelOf(follower)).includes('Grace Customer'),
+      'not shown in the other tab',
+    );
   });
 
   it('logs out every tab from a follower', async () => {

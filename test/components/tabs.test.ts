@@ -180,7 +180,9 @@ describe('TabsService: one leader per browser', () => {
     expect(first.leaderKnown).to.equal(false);
     await first.claim();
     expect(second.leaderKnown).to.equal(true);
-    expect(localStorage.getItem(`earshot-line:${key}`)).to.be.a('string').and.not.include('1001');
+    expect(localStorage.getItem(`earshot-line:${key}`))
+      .to.be.a('string')
+      .and.not.include('1001');
     first.close();
     await waitUntil(() => !second.leaderKnown, 'the hint should go with the leader');
     expect(localStorage.getItem(`earshot-line:${key}`)).to.equal(null);

@@ -134,11 +134,9 @@ export class EarshotSoftphone extends LitElement {
   }
 
   private async restore(): Promise<void> {
-    // The first IndexedDB open of a page holds up the browser's storage setup, and a WebSocket
-    // handshake under way waits for it (measured: +25 ms to registering). A login started with
-    // the page (a host calling login()) connects first; the remembered extension and history follow.
-    await whenIdle();
-    await this.phone.line.settled();
+    // A page's first IndexedDB open holds up a WebSocket handshake under way (measured: +25 ms to
+    // registered): a login started with the page connects first, then the extension and history.
+    await whenIdle().then(() => this.phone.line.settled());
     const prefs = await this.phone.storage.preferences();
     this.extension ||= prefs.extension ?? '';
     // A tab opened while another one is logged in with this extension shows that tab's line.

@@ -149,7 +149,9 @@ export class TabsService<S, C> extends EventTarget {
 
   #requestLock(waitMs: number): Promise<boolean> {
     const signal = waitMs > 0 ? AbortSignal.timeout(waitMs) : null;
-    const options: LockOptions = signal ? { mode: 'exclusive', signal } : { mode: 'exclusive', ifAvailable: true };
+    const options: LockOptions = signal
+      ? { mode: 'exclusive', signal }
+      : { mode: 'exclusive', ifAvailable: true };
     return new Promise<boolean>((resolve, reject) => {
       this.#locks
         .request(this.#name, options, (lock) => {
