@@ -1,7 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { loginForm, loggedInPhone, mountSoftphone, shadowText, submitLogin } from './helpers.ts';
 import { useScenario } from '../support/msw/worker.ts';
-import type { ScenarioName } from '../support/msw/scenarios.ts';
+import { API_TEST_URL, SIP_TEST_URL, TEST_REALM, type ScenarioName } from '../support/msw/scenarios.ts';
 
 async function failedLogin(name: ScenarioName, password = 'whatever-password') {
   await useScenario(name);
@@ -176,6 +176,38 @@ describe('browser conditions', () => {
       });
     } finally {
       restore();
+    }
+  });
+
+  it('a login the host starts before the first render shows a status line, and the form only when it fails', async () => {
+    await useScenario('default');
+    const phone = document.createElement('earshot-softphone');
+    phone.setAttribute('sip-server', SIP_TEST_URL);
+    phone.setAttribute('api-url', API_TEST_URL);
+    phone.setAttribute('realm', TEST_REALM);
+    const device = deferred<MediaStream>();
+    phone.phone.media.getMicrophone = () => device.promise;
+    const restore = permissionSays('prompt');
+    try {
+      document.body.append(phone);
+      const login = phone.login('1001', 'correct horse battery staple');
+      await phone.updateComplete;
+      expect(shadowText(phone)).to.contain('Connecting as 1001…');
+      expect(phone.shadowRoot?.querySelector('earshot-login')).to.equal(null);
+      await expect(phone).to.be.accessible();
+      device.reject(new DOMException('Permission denied', 'NotAllowedError'));
+      await login.catch(() => undefined);
+      await waitUntil(
+        () =>
+          shadowText(phone.shadowRoot?.querySelector('earshot-login')).includes(
+            'may not use your microphone',
+          ),
+        'no form with the reason',
+        { timeout: 5000 },
+      );
+    } finally {
+      restore();
+      phone.remove();
     }
   });
 

@@ -56,6 +56,9 @@ export const softphoneStyles = css`
     border-block-end-color: var(--_accent);
     color: var(--_accent);
   }
+  .connecting {
+    color: var(--_muted);
+  }
   .notice {
     background: var(--_subtle);
     padding: 0.6rem 0.8rem;

@@ -38,8 +38,9 @@ import '../login/login.ts';
 import { baseStyles } from '../styles/base.styles.ts';
 import { softphoneStyles } from './softphone.styles.ts';
 import { runIntent } from './intents.ts';
-import { whenIdle } from '../../internal/idle.ts';
-import { STATUS_LABEL, type Tab, TABS } from './labels.ts';
+import { nextTask, whenIdle } from '../../internal/scheduling.ts';
+import { tabList } from './tab-list.ts';
+import { STATUS_LABEL, type Tab } from './labels.ts';
 
 /**
  * @summary The Earshot softphone: login, dialer, calls, history and the agent's account page.
@@ -91,6 +92,8 @@ export class EarshotSoftphone extends LitElement {
   @state() private history: CallRecord[] = [];
   @state() private lastNumber = '';
   @state() private notice = '';
+  /** The login form has been on screen (a login started earlier shows a status line instead). */
+  #loginShown = false;
 
   /** @internal The phone's services; the host uses the methods below. */
   readonly phone = new PhoneController(this, () => ({
@@ -126,6 +129,12 @@ export class EarshotSoftphone extends LitElement {
     this.addEventListener('earshot-call-ended', (event) => {
       this.notice = event.detail.message ?? '';
     });
+  }
+
+  /** First render in the next task: a login() called at definition opens its WebSocket first. */
+  protected override async scheduleUpdate(): Promise<void> {
+    if (!this.hasUpdated) await nextTask();
+    await super.scheduleUpdate();
   }
 
   override connectedCallback(): void {
@@ -333,22 +342,7 @@ export class EarshotSoftphone extends LitElement {
   }
 
   private renderTabs() {
-    if (this.layout === 'compact') return nothing;
-    return html`<div role="tablist" aria-label="Softphone">
-      ${TABS.map(
-        ([id, label]) =>
-          html`<button
-            role="tab"
-            id="tab-${id}"
-            data-tab=${id}
-            aria-controls="panel"
-            aria-selected=${this.tab === id ? 'true' : 'false'}
-            @click=${this.handleTabClick}
-          >
-            ${label}
-          </button>`,
-      )}
-    </div>`;
+    return this.layout === 'compact' ? nothing : tabList(this.tab, (event) => this.handleTabClick(event));
   }
 
   private renderPanel() {
@@ -368,9 +362,15 @@ export class EarshotSoftphone extends LitElement {
 
   private renderContent() {
     const line = this.phone.line;
+    const r = line.registration;
+    // A login the host started before this element first rendered: no form to show until it fails.
+    if (!line.active && r.status === 'connecting' && !this.#loginShown) {
+      return html`<p class="connecting" role="status">Connecting as ${r.extension}…</p>`;
+    }
     if (!line.active) {
+      this.#loginShown = true;
       return html`${this.renderNotice()}
-        <earshot-login .registration=${line.registration} extension=${this.extension}></earshot-login>`;
+        <earshot-login .registration=${r} extension=${this.extension}></earshot-login>`;
     }
     return html`${this.renderBar()} ${this.renderNotice()} ${this.renderTabs()}
       <div id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}">${this.renderPanel()}</div>`;

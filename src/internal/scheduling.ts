@@ -6,3 +6,15 @@ export function whenIdle(timeoutMs = 500): Promise<void> {
     else setTimeout(resolve, 0);
   });
 }
+
+/** Resolves in the next task (a message on a fresh channel: no timer clamping). */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
