@@ -42,11 +42,11 @@ function permissionGranted(): Promise<void> {
 }
 
 /**
- * Starts the check as early as possible: in a fresh browser profile the first getUserMedia takes
- * tens of milliseconds, the first permission query about ten.
+ * Starts the check: the permission query at once; the device (the first getUserMedia of a page
+ * takes tens of milliseconds of browser work) once `openAfter` settles, by default at once.
  */
-export function startMicrophoneCheck(media: MediaPort): MicrophoneCheck {
-  const done = openAndClose(media);
+export function startMicrophoneCheck(media: MediaPort, openAfter?: Promise<void>): MicrophoneCheck {
+  const done = openAfter ? openAfter.then(() => openAndClose(media)) : openAndClose(media);
   const allowed = Promise.race([done, permissionGranted()]);
   // Whoever awaits them reports a failure; this only keeps an unused one from going unhandled.
   done.catch(() => undefined);

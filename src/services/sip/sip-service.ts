@@ -102,8 +102,9 @@ export class SipService extends EventTarget {
       this.#fail(FailureReason.Misconfigured);
       return done;
     }
-    // Asked while the REGISTER is on its way: the two waits overlap instead of adding up.
-    const check = microphone ?? startMicrophoneCheck(this.#options.media);
+    // Asked while the REGISTER is on its way: the two waits overlap instead of adding up. The device
+    // opens once the WebSocket is up: opening it meanwhile slowed the handshake down (measured).
+    const check = microphone ?? startMicrophoneCheck(this.#options.media, this.#connectionSettled());
     this.#microphoneAllowed = check.allowed;
     await check.done.catch((error: unknown) => {
       if (!(error instanceof LoginError)) throw error;
@@ -112,6 +113,16 @@ export class SipService extends EventTarget {
       throw error;
     });
     return done;
+  }
+
+  /** Settles once the UA's first connection attempt has (the REGISTER is then sent), or after 1 s. */
+  #connectionSettled(): Promise<void> {
+    const ua = this.#ua;
+    return new Promise((resolve) => {
+      ua?.once('connected', () => resolve());
+      ua?.once('disconnected', () => resolve());
+      setTimeout(resolve, 1000);
+    });
   }
 
   /** Shows a refusal found before anything was sent on the login form like any other. */
