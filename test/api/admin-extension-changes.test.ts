@@ -246,7 +246,9 @@ for (const engine of ENGINES) {
       assert.equal((await agentLogin('1002', PASSWORD_1002)).statusCode, 401);
       await loginAs(h, '1002', password);
       assert.deepEqual(h.registrar.kicked, ['1002']);
-      assert.notEqual((await readOne(h, '1002', ann)).etag, etag, 'a new secret is a new revision');
+      const now = (await readOne(h, '1002', ann)).etag;
+      assert.notEqual(now, etag, 'a new secret is a new revision');
+      assert.equal(first.headers.etag, now, 'the answer carries the new ETag for the next If-Match');
       const second = (await call(h, 'POST', `${EXTENSIONS}/1002/secret/regenerate`, ann)).json<{
         password: string;
       }>();
@@ -278,7 +280,9 @@ for (const engine of ENGINES) {
       secrets.push(chosen);
       const session = await loginAs(h, '1001', PASSWORD_1001);
       h.registrar.kicked = [];
-      assert.equal((await setSecret('1001', chosen)).statusCode, 204);
+      const stored = await setSecret('1001', chosen);
+      assert.equal(stored.statusCode, 204);
+      assert.equal(stored.headers.etag, (await readOne(h, '1001', ann)).etag, 'the new ETag comes back');
       assert.equal((await h.app.inject({ url: '/api/v1/me', headers: session })).statusCode, 401);
       assert.equal((await agentLogin('1001', PASSWORD_1001)).statusCode, 401);
       await loginAs(h, '1001', chosen);

@@ -12,7 +12,7 @@ import type { ApiContext } from '../../context.ts';
 import type { RouteDoc } from '../../route-doc.ts';
 import { ErrorResponse } from '../../schemas.ts';
 import { parseWith } from '../../validation.ts';
-import { ADMIN_BASE, kickDevices, notFound, numberParam, passwordRefused } from './extension-view.ts';
+import { ADMIN_BASE, etagOf, kickDevices, notFound, numberParam, passwordRefused } from './extension-view.ts';
 import { SecretBody, SecretResponse } from './schemas.ts';
 
 const SECRET = `${ADMIN_BASE}/extensions/{number}/secret`;
@@ -29,14 +29,16 @@ export const secretDocs: RouteDoc[] = [
   {
     method: 'POST',
     url: `${SECRET}/regenerate`,
-    summary: 'A new high-entropy SIP password, returned this once; devices are kicked and must be updated.',
+    summary:
+      'A new high-entropy SIP password, returned this once (the ETag header is the new revision); devices are kicked and must be updated.',
     auth: true,
     responses: { 200: SecretResponse, ...auth },
   },
   {
     method: 'PUT',
     url: SECRET,
-    summary: 'Set a chosen SIP password (same policy as self-service); devices are kicked.',
+    summary:
+      'Set a chosen SIP password (same policy as self-service); devices are kicked. The ETag header is the new revision.',
     auth: true,
     body: SecretBody,
     responses: { 204: null, 400: ErrorResponse, ...auth },
@@ -60,7 +62,10 @@ const audit = (
 ) =>
   writeAudit(ctx.db, { actor: actorOf(admin), action, target: number, ip: request.ip, details }, ctx.now());
 
-/** Stores the new password, ends the agent's sessions and kicks its devices (like a self-service change). */
+/**
+ * Stores the new password, ends the agent's sessions and kicks its devices (like a self-service
+ * change). Returns the row's new ETag (a new secret is a new revision), for the next If-Match.
+ */
 async function replaceSecret(
   ctx: ApiContext,
   request: FastifyRequest,
@@ -68,11 +73,14 @@ async function replaceSecret(
   number: string,
   password: string,
   action: string,
-): Promise<void> {
+): Promise<string> {
   await setExtensionPassword(ctx.db, ctx.credentials, number, password, ctx.now());
+  const updated = await findExtension(ctx.db, number);
   const sessionsRevoked = await revokeAgentSessions(ctx.db, number);
   const kicked = await kickDevices(ctx, request, number);
   await audit(ctx, request, admin, action, number, { sessionsRevoked, kicked });
+  if (!updated) throw notFound(number);
+  return etagOf(updated);
 }
 
 async function reveal(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
@@ -88,8 +96,15 @@ async function regenerate(ctx: ApiContext, request: FastifyRequest, reply: Fasti
   const admin = await requireAdmin(ctx, request, 'admin');
   const extension = await target(ctx, request);
   const password = generatePassword();
-  await replaceSecret(ctx, request, admin, extension.number, password, 'extension.secret.regenerate');
-  return reply.header('cache-control', 'no-store').send({ password });
+  const etag = await replaceSecret(
+    ctx,
+    request,
+    admin,
+    extension.number,
+    password,
+    'extension.secret.regenerate',
+  );
+  return reply.header('cache-control', 'no-store').header('etag', etag).send({ password });
 }
 
 /** The self-service policy: 400 naming the broken rule, including reusing the current password. */
@@ -110,8 +125,8 @@ async function set(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply
   const extension = await target(ctx, request);
   const { password } = parseWith(SecretBody, request.body);
   checkChosenSecret(ctx, extension, password);
-  await replaceSecret(ctx, request, admin, extension.number, password, 'extension.secret.set');
-  return reply.status(204).send();
+  const etag = await replaceSecret(ctx, request, admin, extension.number, password, 'extension.secret.set');
+  return reply.status(204).header('etag', etag).send();
 }
 
 /** POST …/secret/reveal, POST …/secret/regenerate and PUT …/secret of /api/v1/admin/extensions/:number. */
