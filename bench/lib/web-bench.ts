@@ -9,7 +9,15 @@ import { seedExtensions } from '../../test/support/sip-agents.ts';
 import { startStack, type TestStack } from '../../test/support/stack.ts';
 import type { BenchLogin, ProbeResult, RegisterTiming } from '../pages/bench-phone.ts';
 import { prepareBenchPages, type InitScripts } from './bench-pages.ts';
-import { compareMetrics, interleave, medians, rawSamples, type Samples, type Side } from './compare.ts';
+import {
+  compareMetrics,
+  interleave,
+  medians,
+  rawSamples,
+  type InterleaveOptions,
+  type Samples,
+  type Side,
+} from './compare.ts';
 import { enterLoopbackNamespace } from './loopback.ts';
 import { writeResult, type Metric } from './report.ts';
 
@@ -170,20 +178,22 @@ export async function openCallers(
 export const LATENCY_RUNS = { rounds: 20, budgetMs: 120_000 };
 
 /**
- * Interleaves registrations of both sides and reports the `registered` latency against the
- * baseline, keeping the raw samples and the median time until each page's phone was ready.
+ * Interleaves registrations of both sides (`runs`, by default LATENCY_RUNS) and reports the
+ * `registered` latency against the baseline, keeping the raw samples and the median time until
+ * each page's phone was ready.
  */
 export async function compareRegistrations(
   measure: (side: Side) => Promise<RegisterTiming>,
   label: string,
   notes: string[],
+  runs: InterleaveOptions = LATENCY_RUNS,
 ): Promise<{ metrics: Metric[]; extra: Record<string, unknown> }> {
   const ready: Samples = { earshot: [], baseline: [] };
   const registered = await interleave(async (side, round) => {
     const timing = await measure(side);
     if (round >= 0) ready[side].push(timing.ready);
     return timing.registered;
-  }, LATENCY_RUNS);
+  }, runs);
   return {
     metrics: latencyMetrics(registered, label),
     // readyMsP50: until the page's phone could be driven (script ran); the rest is the login.

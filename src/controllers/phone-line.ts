@@ -69,14 +69,18 @@ export class PhoneLine extends EventTarget {
     return this.#snapshot.calls;
   }
 
-  /** Resolves once no login is connecting (at once when none is). */
-  settled(): Promise<void> {
+  /** Resolves once no login is connecting (at once when none is), or after `maxWaitMs` at most. */
+  settled(maxWaitMs = Infinity): Promise<void> {
     return new Promise((resolve) => {
-      const check = (): void => {
-        if (this.registration.status === RegistrationStatus.Connecting) return;
+      const done = (): void => {
         this.removeEventListener('registration', check);
+        clearTimeout(timer);
         resolve();
       };
+      const check = (): void => {
+        if (this.registration.status !== RegistrationStatus.Connecting) done();
+      };
+      const timer = Number.isFinite(maxWaitMs) ? setTimeout(done, maxWaitMs) : undefined;
       this.addEventListener('registration', check);
       check();
     });

@@ -109,19 +109,37 @@ function permissionSays(state: PermissionState): () => void {
   };
 }
 
+/** A softphone configured for the mocked servers, not yet in the document (nothing rendered). */
+function unmountedSoftphone(): HTMLElementTagNameMap['earshot-softphone'] {
+  const phone = document.createElement('earshot-softphone');
+  phone.setAttribute('sip-server', SIP_TEST_URL);
+  phone.setAttribute('api-url', API_TEST_URL);
+  phone.setAttribute('realm', TEST_REALM);
+  return phone;
+}
+
 describe('browser conditions', () => {
   it('explains how to allow a blocked microphone', async () => {
     await useScenario('default');
     const phone = await mountSoftphone();
     phone.phone.media.getMicrophone = () =>
       Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
-    await submitLogin(phone, '1001', 'correct horse battery staple');
-    const form = loginForm(phone);
-    await waitUntil(() => shadowText(form).includes('may not use your microphone'), 'no microphone message', {
-      timeout: 5000,
-    });
-    expect(shadowText(form)).to.contain('allow the microphone');
-    await expect(form).to.be.accessible();
+    const restore = permissionSays('denied');
+    try {
+      await submitLogin(phone, '1001', 'correct horse battery staple');
+      const form = loginForm(phone);
+      await waitUntil(
+        () => shadowText(form).includes('may not use your microphone'),
+        'no microphone message',
+        {
+          timeout: 5000,
+        },
+      );
+      expect(shadowText(form)).to.contain('allow the microphone');
+      await expect(form).to.be.accessible();
+    } finally {
+      restore();
+    }
   });
 
   it('says when no microphone is connected', async () => {
@@ -139,13 +157,20 @@ describe('browser conditions', () => {
     await useScenario('default');
     const phone = await mountSoftphone();
     const device = deferred<MediaStream>();
-    phone.phone.media.getMicrophone = () => device.promise;
+    // The device opens only once the REGISTER is answered: nothing in the way of the handshake.
+    const opened: string[] = [];
+    phone.phone.media.getMicrophone = () => {
+      opened.push(phone.phone.sip?.registration.status ?? 'no SIP service');
+      return device.promise;
+    };
     const restore = permissionSays('granted');
     try {
       await submitLogin(phone, '1001', 'correct horse battery staple');
       await waitUntil(() => phone.phone.sip?.registration.status === 'registered', 'not registered', {
         timeout: 5000,
       });
+      await waitUntil(() => opened.length > 0, 'the device was never opened', { timeout: 5000 });
+      expect(opened).to.deep.equal(['registered']);
       device.reject(new DOMException('Requested device not found', 'NotFoundError'));
       // Back on the login form, which says why.
       await waitUntil(
@@ -164,12 +189,18 @@ describe('browser conditions', () => {
     await useScenario('default');
     const phone = await mountSoftphone();
     const device = deferred<MediaStream>();
-    phone.phone.media.getMicrophone = () => device.promise;
+    let opened = false;
+    phone.phone.media.getMicrophone = () => {
+      opened = true;
+      return device.promise;
+    };
     const restore = permissionSays('prompt');
     try {
       await submitLogin(phone, '1001', 'correct horse battery staple');
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(phone.phone.sip?.registration.status).to.equal('connecting');
+      // The browser's question is already on screen while the REGISTER waits for it.
+      expect(opened).to.equal(true);
       device.resolve(new MediaStream());
       await waitUntil(() => phone.phone.sip?.registration.status === 'registered', 'not registered', {
         timeout: 5000,
@@ -179,12 +210,28 @@ describe('browser conditions', () => {
     }
   });
 
-  it('a login the host starts before the first render shows a status line, and the form only when it fails', async () => {
+  it('a login the host starts before the first render renders the phone once registered, no status line flashing by', async () => {
     await useScenario('default');
-    const phone = document.createElement('earshot-softphone');
-    phone.setAttribute('sip-server', SIP_TEST_URL);
-    phone.setAttribute('api-url', API_TEST_URL);
-    phone.setAttribute('realm', TEST_REALM);
+    const phone = unmountedSoftphone();
+    const restore = permissionSays('granted');
+    try {
+      document.body.append(phone);
+      const login = phone.login('1001', 'correct horse battery staple');
+      await phone.updateComplete;
+      // The first render waited for the login (well inside the status line's delay here).
+      expect(phone.registration.status).to.equal('registered');
+      expect(shadowText(phone)).not.to.contain('Connecting as');
+      expect(phone.shadowRoot?.querySelector('earshot-login')).to.equal(null);
+      await login;
+    } finally {
+      restore();
+      phone.remove();
+    }
+  });
+
+  it('a login the host starts before the first render shows a status line when slow, and the form only when it fails', async () => {
+    await useScenario('default');
+    const phone = unmountedSoftphone();
     const device = deferred<MediaStream>();
     phone.phone.media.getMicrophone = () => device.promise;
     const restore = permissionSays('prompt');

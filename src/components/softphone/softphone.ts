@@ -38,7 +38,7 @@ import '../login/login.ts';
 import { baseStyles } from '../styles/base.styles.ts';
 import { softphoneStyles } from './softphone.styles.ts';
 import { runIntent } from './intents.ts';
-import { nextTask, whenIdle } from '../../internal/scheduling.ts';
+import { nextTask, STATUS_DELAY_MS, whenIdle } from '../../internal/scheduling.ts';
 import { tabList } from './tab-list.ts';
 import { STATUS_LABEL, type Tab } from './labels.ts';
 
@@ -131,9 +131,9 @@ export class EarshotSoftphone extends LitElement {
     });
   }
 
-  /** First render in the next task: a login() called at definition opens its WebSocket first. */
+  /** First render a task later, and a login() started at definition first settles (STATUS_DELAY_MS). */
   protected override async scheduleUpdate(): Promise<void> {
-    if (!this.hasUpdated) await nextTask();
+    if (!this.hasUpdated) await nextTask().then(() => this.phone.line.settled(STATUS_DELAY_MS));
     await super.scheduleUpdate();
   }
 

@@ -27,27 +27,32 @@ async function openAndClose(media: MediaPort): Promise<void> {
   }
 }
 
-/** Resolves when the Permissions API says the microphone is granted; never when it would ask or cannot tell. */
-function permissionGranted(): Promise<void> {
-  return new Promise((resolve) => {
-    // Older Safari has no Permissions API; Firefox rejects 'microphone': the device check decides.
-    const permissions = navigator.permissions as Permissions | undefined;
-    permissions?.query({ name: 'microphone' }).then(
-      (status) => {
-        if (status.state === 'granted') resolve();
-      },
-      () => undefined,
-    );
-  });
+/** Whether the Permissions API says the microphone is granted; false when it would ask or cannot tell. */
+function permissionGranted(): Promise<boolean> {
+  // Older Safari has no Permissions API; Firefox rejects 'microphone': the device check decides.
+  const permissions = navigator.permissions as Permissions | undefined;
+  if (!permissions) return Promise.resolve(false);
+  return permissions.query({ name: 'microphone' }).then(
+    (status) => status.state === 'granted',
+    () => false,
+  );
+}
+
+/** When a login opens the device: `asking` if the browser would ask (the prompt overlaps the REGISTER), `granted` otherwise. */
+export interface OpenTiming {
+  asking: Promise<void>;
+  granted: Promise<void>;
 }
 
 /**
  * Starts the check: the permission query at once; the device (the first getUserMedia of a page
- * takes tens of milliseconds of browser work) once `openAfter` settles, by default at once.
+ * takes tens of milliseconds of browser work) when `timing` says, by default at once.
  */
-export function startMicrophoneCheck(media: MediaPort, openAfter?: Promise<void>): MicrophoneCheck {
+export function startMicrophoneCheck(media: MediaPort, timing?: OpenTiming): MicrophoneCheck {
+  const granted = permissionGranted();
+  const openAfter = timing ? granted.then((yes) => (yes ? timing.granted : timing.asking)) : undefined;
   const done = openAfter ? openAfter.then(() => openAndClose(media)) : openAndClose(media);
-  const allowed = Promise.race([done, permissionGranted()]);
+  const allowed = Promise.race([done, granted.then((yes) => (yes ? undefined : done))]);
   // Whoever awaits them reports a failure; this only keeps an unused one from going unhandled.
   done.catch(() => undefined);
   allowed.catch(() => undefined);

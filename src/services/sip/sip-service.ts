@@ -13,6 +13,10 @@ import {
 } from './registration-state.ts';
 import { RetrySchedule } from './retry-schedule.ts';
 import { uaConfiguration, type SipSettings } from './ua-config.ts';
+import { whenIdle } from '../../internal/scheduling.ts';
+
+/** The UA events a login waits for. */
+type UaEvent = 'connected' | 'disconnected' | 'registered' | 'registrationFailed';
 
 /** The media the SIP service needs, provided by the media service. */
 export interface MediaPort {
@@ -102,9 +106,17 @@ export class SipService extends EventTarget {
       this.#fail(FailureReason.Misconfigured);
       return done;
     }
-    // Asked while the REGISTER is on its way: the two waits overlap instead of adding up. The device
-    // opens once the WebSocket is up: opening it meanwhile slowed the handshake down (measured).
-    const check = microphone ?? startMicrophoneCheck(this.#options.media, this.#connectionSettled());
+    // The permission is asked while the REGISTER is on its way (the waits overlap). Where the browser
+    // would ask, the device opens once the WebSocket is up (earlier slowed the handshake, measured);
+    // where the microphone is allowed already, once the REGISTER is answered and the page is idle.
+    const check =
+      microphone ??
+      startMicrophoneCheck(this.#options.media, {
+        asking: this.#uaEvent(['connected', 'disconnected'], 1000),
+        granted: this.#uaEvent(['registered', 'registrationFailed', 'disconnected'], 2000).then(() =>
+          whenIdle(),
+        ),
+      });
     this.#microphoneAllowed = check.allowed;
     await check.done.catch((error: unknown) => {
       if (!(error instanceof LoginError)) throw error;
@@ -115,13 +127,17 @@ export class SipService extends EventTarget {
     return done;
   }
 
-  /** Settles once the UA's first connection attempt has (the REGISTER is then sent), or after 1 s. */
-  #connectionSettled(): Promise<void> {
+  /** Settles on the UA's first of `events` (or after `maxMs`): the login's waypoints. */
+  #uaEvent(events: readonly UaEvent[], maxMs: number): Promise<void> {
     const ua = this.#ua;
     return new Promise((resolve) => {
-      ua?.once('connected', () => resolve());
-      ua?.once('disconnected', () => resolve());
-      setTimeout(resolve, 1000);
+      const settle = (): void => {
+        for (const event of events) ua?.off(event, settle);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(settle, maxMs);
+      for (const event of events) ua?.once(event, settle);
     });
   }
 
