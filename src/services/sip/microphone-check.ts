@@ -38,7 +38,11 @@ function permissionGranted(): Promise<boolean> {
   );
 }
 
-/** When a login opens the device: `asking` if the browser would ask (the prompt overlaps the REGISTER), `granted` otherwise. */
+/**
+ * When a login opens the device: `asking` if the browser would ask (the prompt overlaps the
+ * REGISTER), `granted` otherwise. Both are waiting already: the permission may be told after the
+ * UA event one of them waits for.
+ */
 export interface OpenTiming {
   asking: Promise<void>;
   granted: Promise<void>;
