@@ -39,6 +39,9 @@ export const IDLE_LINE: PhoneSnapshot = {
   meError: null,
 };
 
+/** The events a wait for the line re-checks on. */
+const LINE_CHANGES = ['registration', 'account'] as const;
+
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /**
@@ -71,17 +74,30 @@ export class PhoneLine extends EventTarget {
 
   /** Resolves once no login is connecting (at once when none is), or after `maxWaitMs` at most. */
   settled(maxWaitMs = Infinity): Promise<void> {
+    return this.#until(() => this.registration.status !== RegistrationStatus.Connecting, maxWaitMs);
+  }
+
+  /** Resolves once the account details loaded or failed to (at once when logged out), or after `maxWaitMs`. */
+  accountKnown(maxWaitMs: number): Promise<void> {
+    return this.#until(() => {
+      const { active, me, meError } = this.#snapshot;
+      return !active || me !== null || meError !== null;
+    }, maxWaitMs);
+  }
+
+  /** Resolves once `ready()` holds, checked now and on every change of the line, or after `maxWaitMs`. */
+  #until(ready: () => boolean, maxWaitMs: number): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
-        this.removeEventListener('registration', check);
+        for (const event of LINE_CHANGES) this.removeEventListener(event, check);
         clearTimeout(timer);
         resolve();
       };
       const check = (): void => {
-        if (this.registration.status !== RegistrationStatus.Connecting) done();
+        if (ready()) done();
       };
       const timer = Number.isFinite(maxWaitMs) ? setTimeout(done, maxWaitMs) : undefined;
-      this.addEventListener('registration', check);
+      for (const event of LINE_CHANGES) this.addEventListener(event, check);
       check();
     });
   }

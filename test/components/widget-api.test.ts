@@ -9,7 +9,8 @@ import type {
   EarshotRegistrationFailedEvent,
 } from '../../src/events/public-events.ts';
 import { defineElement } from '../../src/internal/define.ts';
-import { API_TEST_URL, SIP_TEST_URL, TEST_REALM } from '../support/msw/scenarios.ts';
+import { http, HttpResponse } from 'msw';
+import { API_TEST_URL, meFor, SIP_TEST_URL, TEST_REALM } from '../support/msw/scenarios.ts';
 import { ringRegisteredSoftphone } from '../support/msw/sip-server.ts';
 import { useScenario } from '../support/msw/worker.ts';
 import { mountSoftphone, shadowText } from './helpers.ts';
@@ -50,6 +51,47 @@ describe('<earshot-softphone> public API', () => {
     let message = '';
     await phone.call('1002').catch((error: unknown) => (message = (error as Error).message));
     expect(message).to.equal('Manual dialing is not enabled for this extension.');
+    expect(phone.phone.sip?.calls.length).to.equal(0);
+  });
+
+  it('a call() right after earshot-registered waits for the account details instead of refusing', async () => {
+    const worker = await useScenario('default');
+    let answerMe = (): void => undefined;
+    const meAsked = new Promise<void>((resolve) => {
+      worker.use(
+        http.get(`${API_TEST_URL}/api/v1/me`, async () => {
+          resolve();
+          await new Promise<void>((release) => (answerMe = release));
+          return HttpResponse.json(meFor('default'));
+        }),
+      );
+    });
+    const phone = await mountSoftphone();
+    const registered = oneEvent<EarshotRegisteredEvent>(phone, 'earshot-registered');
+    void phone.login('1001', PASSWORD);
+    await registered;
+    await meAsked;
+    expect(phone.phone.me).to.equal(null);
+    const started = oneEvent<EarshotCallStartedEvent>(phone, 'earshot-call-started');
+    const calling = phone.call('1002');
+    answerMe();
+    await calling;
+    expect((await started).call.number).to.equal('1002');
+    phone.hangup();
+  });
+
+  it('refuses call() with the reason when the account details could not be loaded', async () => {
+    const worker = await useScenario('default');
+    worker.use(http.get(`${API_TEST_URL}/api/v1/me`, () => HttpResponse.json({}, { status: 503 })));
+    const phone = await mountSoftphone();
+    await phone.login('1001', PASSWORD);
+    let message = '';
+    await phone.call('1002').catch((error: unknown) => (message = (error as Error).message));
+    expect(phone.phone.meError).to.be.a('string').and.not.equal('');
+    expect(message).to.equal(
+      `Calls cannot be placed until your account details load: ${phone.phone.meError}`,
+    );
+    expect(message).to.not.contain('Manual dialing');
     expect(phone.phone.sip?.calls.length).to.equal(0);
   });
 

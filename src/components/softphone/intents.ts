@@ -1,4 +1,9 @@
+import type { PhoneController } from '../../controllers/phone-controller.ts';
+import { checkDialString } from '../../internal/phone-number.ts';
 import { LoginError } from '../../services/sip/failure.ts';
+
+/** How long a call placed right after login waits for the account details (manual dialing …). */
+const ACCOUNT_WAIT_MS = 5000;
 
 /** Runs an intent; a failure becomes a plain-language notice instead of an unhandled rejection. */
 export async function runIntent(
@@ -12,4 +17,22 @@ export async function runIntent(
     if (error instanceof LoginError) return;
     host.showNotice(error instanceof Error ? error.message : 'Something went wrong. Try again.');
   }
+}
+
+/**
+ * The number to dial, normalised; refused with the reason when logged out, manual dialing is off,
+ * the account details could not be loaded, or the number cannot be dialed.
+ */
+export async function dialableNumber(phone: PhoneController, number: string): Promise<string> {
+  if (!phone.line.active) throw new Error('Log in before placing a call.');
+  // A host may call right after earshot-registered, while the account session is still opening.
+  await phone.line.accountKnown(ACCOUNT_WAIT_MS);
+  if (!phone.me) {
+    const reason = phone.meError ?? 'they are still loading.';
+    throw new Error(`Calls cannot be placed until your account details load: ${reason}`);
+  }
+  if (!phone.canDial) throw new Error('Manual dialing is not enabled for this extension.');
+  const check = checkDialString(number);
+  if (!check.ok) throw new Error(check.message);
+  return check.number;
 }

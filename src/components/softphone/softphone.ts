@@ -37,7 +37,7 @@ import '../dialpad/dialpad.ts';
 import '../login/login.ts';
 import { baseStyles } from '../styles/base.styles.ts';
 import { softphoneStyles } from './softphone.styles.ts';
-import { runIntent } from './intents.ts';
+import { dialableNumber, runIntent } from './intents.ts';
 import { nextTask, STATUS_DELAY_MS, whenIdle } from '../../internal/scheduling.ts';
 import { tabList } from './tab-list.ts';
 import { STATUS_LABEL, type Tab } from './labels.ts';
@@ -241,14 +241,10 @@ export class EarshotSoftphone extends LitElement {
     return this.phone.logout();
   }
 
-  /** Calls a number; refused with a clear error when manual dialing is off or the number is invalid. */
+  /** Calls a number (right after login, once the account details are known); refused with a clear reason. */
   async call(number: string): Promise<void> {
-    if (!this.phone.line.active) throw new Error('Log in before placing a call.');
-    if (!this.phone.canDial) throw new Error('Manual dialing is not enabled for this extension.');
-    const check = checkDialString(number);
-    if (!check.ok) throw new Error(check.message);
-    this.lastNumber = check.number;
-    await this.phone.dial(check.number);
+    this.lastNumber = await dialableNumber(this.phone, number);
+    await this.phone.dial(this.lastNumber);
   }
 
   /** Answers the ringing call. */
