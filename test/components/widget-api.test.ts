@@ -44,6 +44,14 @@ describe('<earshot-softphone> public API', () => {
     expect(event.composed).to.equal(true);
   });
 
+  it('refuses call() before login, at once', async () => {
+    await useScenario('default');
+    const phone = await mountSoftphone();
+    let message = '';
+    await phone.call('1002').catch((error: unknown) => (message = (error as Error).message));
+    expect(message).to.equal('Log in before placing a call.');
+  });
+
   it('refuses call() with a clear error when manual dialing is off', async () => {
     await useScenario('no-manual-dialing');
     const phone = await mountSoftphone();

@@ -24,9 +24,10 @@ export async function runIntent(
  * the account details could not be loaded, or the number cannot be dialed.
  */
 export async function dialableNumber(phone: PhoneController, number: string): Promise<string> {
-  if (!phone.line.active) throw new Error('Log in before placing a call.');
-  // A host may call right after earshot-registered, while the account session is still opening.
+  // A host may call right after earshot-registered, while the account session is still opening
+  // (at once when logged out, also when logged out meanwhile).
   await phone.line.accountKnown(ACCOUNT_WAIT_MS);
+  if (!phone.line.active) throw new Error('Log in before placing a call.');
   if (!phone.me) {
     const reason = phone.meError ?? 'they are still loading.';
     throw new Error(`Calls cannot be placed until your account details load: ${reason}`);
