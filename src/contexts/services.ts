@@ -7,8 +7,8 @@ import type { StorageService } from '../services/storage/storage-service.ts';
 
 /** The SIP service (registration and calls). */
 export const sipContext = createContext<SipService>(Symbol('earshot-sip'));
-/** The account-service client. */
-export const accountApiContext = createContext<AccountApi>(Symbol('earshot-account-api'));
+/** The account-service client, once its session is open (undefined until then). */
+export const accountApiContext = createContext<AccountApi | undefined>(Symbol('earshot-account-api'));
 /** IndexedDB preferences and call history. */
 export const storageContext = createContext<StorageService>(Symbol('earshot-storage'));
 /** Microphone, speaker and remote audio. */

@@ -3,7 +3,16 @@ import { http, HttpResponse } from 'msw';
 import '../../src/components/account-page/account-page.ts';
 import { API_TEST_URL } from '../support/msw/scenarios.ts';
 import { useScenario } from '../support/msw/worker.ts';
-import { fill, loggedInPhone, openAccountTab, passwordForm, shadowText, submit } from './helpers.ts';
+import {
+  fill,
+  loggedInPhone,
+  mountSoftphone,
+  openAccountTab,
+  passwordForm,
+  shadowText,
+  submit,
+  submitLogin,
+} from './helpers.ts';
 
 describe('account page', () => {
   it('shows the extension settings and the live registration of every device', async () => {
@@ -23,6 +32,38 @@ describe('account page', () => {
     }
     expect(text).to.contain('Yes, 1 device');
     await expect(page).to.be.accessible();
+  });
+
+  it('opened right after login, waits for the account session instead of failing', async () => {
+    const worker = await useScenario('default');
+    let release = (): void => undefined;
+    const sessionHeld = new Promise<void>((resolve) => (release = resolve));
+    worker.use(
+      http.post(`${API_TEST_URL}/api/v1/sessions`, async () => {
+        await sessionHeld;
+        return HttpResponse.json(
+          { token: 'test-token', expiresAt: '2026-11-24T00:00:00Z', extension: '1001' },
+          { status: 201 },
+        );
+      }),
+      // As the real service: no session token, no account details (a token falls through).
+      http.get(`${API_TEST_URL}/api/v1/me`, ({ request }) =>
+        request.headers.get('authorization') === 'Bearer test-token'
+          ? undefined
+          : HttpResponse.json({ error: 'unauthenticated', message: 'Log in first.' }, { status: 401 }),
+      ),
+    );
+    const phone = await mountSoftphone();
+    await submitLogin(phone, '1001', 'correct horse battery staple');
+    await waitUntil(() => shadowText(phone).includes('Ready'), 'never registered', { timeout: 5000 });
+    phone.shadowRoot?.querySelector<HTMLButtonElement>('#tab-account')?.click();
+    await phone.updateComplete;
+    release();
+    const page = phone.shadowRoot?.querySelector('earshot-account-page');
+    await waitUntil(() => shadowText(page).includes('Yes, 1 device'), 'registration never shown', {
+      timeout: 5000,
+    });
+    expect(shadowText(page)).not.to.contain('Log in first');
   });
 
   it('says when the phone server did not answer', async () => {

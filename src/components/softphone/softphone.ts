@@ -155,7 +155,9 @@ export class EarshotSoftphone extends LitElement {
 
   override willUpdate(): void {
     this.#providers.sip.setValue(this.phone.sip as never);
-    this.#providers.api.setValue(this.phone.api);
+    // Only a signed-in client: the account page, opened the moment the agent is Ready, would
+    // otherwise ask before the account session opens (it follows the registration) and fail.
+    this.#providers.api.setValue(this.phone.api.signedIn ? this.phone.api : undefined);
   }
 
   private async loadHistory(): Promise<void> {
