@@ -126,10 +126,17 @@ describe('admin console: agent accounts list', () => {
     expect(lastList(fake)?.get('pageSize')).to.equal('50');
     await waitForText(page, 'Showing 1–50 of 60');
     expect(textOf(page)).to.contain('Page 1 of 2');
+    // While page 2 loads, the summary still describes the rows on screen (page 1).
+    let release = (): void => undefined;
+    fake.listHeld = new Promise((resolve) => (release = resolve));
     press(page, 'Next');
+    await waitUntil(() => lastList(fake)?.get('page') === '2', 'no page 2 request');
+    expect(textOf(page)).to.contain('Showing 1–50 of 60');
+    expect(textOf(page)).to.contain('Ada Agent');
+    release();
     await waitForText(page, 'Showing 51–60 of 60');
-    expect(lastList(fake)?.get('page')).to.equal('2');
     expect(textOf(page)).to.contain('Agent 1060');
+    expect(textOf(page)).not.to.contain('Ada Agent');
     expect(($(page, 'nav.pager button:last-of-type') as HTMLButtonElement).disabled).to.equal(true);
     type(page, '#page-size', '25');
     await waitForText(page, 'Showing 1–25 of 60');

@@ -91,6 +91,8 @@ export class FakeAdminServer {
   listFailure: string | null = null;
   /** Phone-server nodes the list reports as not answering. */
   unavailableNodes: string[] = [];
+  /** Set to hold list answers until it settles (a slow server). */
+  listHeld: Promise<void> | null = null;
 
   /** Requests whose path ends with `suffix` (and method, when given). */
   sent(suffix: string, method?: string): Recorded[] {
@@ -330,7 +332,10 @@ export class FakeAdminServer {
       ),
       http.get(
         `${BASE}/extensions`,
-        guarded((request) => this.#list(new URL(request.url))),
+        guarded(async (request) => {
+          await this.listHeld;
+          return this.#list(new URL(request.url));
+        }),
       ),
       http.post(
         `${BASE}/extensions/bulk`,

@@ -202,7 +202,8 @@ export class EarshotAdminAccounts extends LitElement {
     ${result.items.length ? accountsTable(result.items, actions) : html`<p>No extension matches.</p>`}
     ${pager(
       result.total,
-      this.query,
+      // The page on screen (a newer one may be loading): its rows and "Showing …" must agree.
+      { ...this.query, page: result.page, pageSize: result.pageSize },
       (page) => (this.query = { ...this.query, page }),
       (pageSize) => this.#setQuery({ pageSize }),
     )}`;
