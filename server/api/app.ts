@@ -7,6 +7,7 @@ import type { RegistrarClient } from '../kamailio/types.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { ApiContext } from './context.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
+import { startHousekeeping } from './housekeeping.ts';
 import { openApiDocument } from './openapi.ts';
 import { adminDocs, adminRoutes } from './routes/admin/index.ts';
 import { meDocs, meRoutes } from './routes/me.ts';
@@ -22,6 +23,8 @@ export interface AppDeps {
   box: SecretBox;
   now?: () => Date;
   throttle?: ThrottleLimits;
+  /** Time between purges of expired sessions and throttle rows; default 10 minutes. */
+  purgeEveryMs?: number;
   /** Where log lines go (tests capture them); default stdout. */
   logStream?: NodeJS.WritableStream;
 }
@@ -87,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   passwordRoutes(app, ctx);
   metaRoutes(app, ctx);
   adminRoutes(app, ctx);
+  startHousekeeping(app, ctx.throttle, deps.purgeEveryMs);
   const document = openApiDocument([...sessionDocs, ...meDocs, ...passwordDocs, ...metaDocs, ...adminDocs]);
   app.get('/api/openapi.json', () => document);
   return app;

@@ -1,90 +1,215 @@
+// Login throttling that stops a guesser without locking out the office behind the same address or
+// the account's real user: every attempt takes a reservation on its counters BEFORE the password
+// is checked, so N parallel guesses cost N attempts.
+import { isIPv4, isIPv6 } from 'node:net';
 import type { Kysely } from 'kysely';
+import { writeAudit } from '../audit.ts';
 import type { Database } from '../db/schema.ts';
 import { HttpError } from './errors.ts';
+import {
+  ThrottleStore,
+  type BlockedKey,
+  type PurgeCaps,
+  type PurgeCounts,
+  type ThrottleRule,
+} from './throttle-store.ts';
 
-/** Limits for one kind of key (an extension, or a client IP). */
-export interface ThrottleRule {
-  /** Failures allowed before the first block. */
-  freeFailures: number;
-  /** First block in seconds; each further failure doubles it… */
-  baseBlockSeconds: number;
-  /** …up to this. */
-  maxBlockSeconds: number;
-  /** Failures older than this are forgotten. */
-  windowSeconds: number;
-}
+export type { ThrottleRule } from './throttle-store.ts';
 
 export interface ThrottleLimits {
-  extension: ThrottleRule;
-  ip: ThrottleRule;
+  /** One account from one source. */
+  pair: ThrottleRule;
+  /** One account from all the sources it has not logged in from recently. */
+  name: ThrottleRule;
+  /** One source across the accounts that have not logged in from it recently. */
+  source: ThrottleRule;
+  /** A successful login makes its source known for that account for this long. */
+  knownSourceDays: number;
+  /** At most one audit row per blocked counter in this many seconds. */
+  auditEverySeconds: number;
 }
 
 /**
- * Per extension: 5 free tries, then 1 s, 2 s, 4 s … up to 15 minutes. Per IP: 100 free tries in
- * 15 minutes — one office behind NAT shares an IP, so one agent's typos must not lock out the rest.
+ * 5 attempts per account and source in 5 minutes, then that pair is refused for 15 minutes. 20 per
+ * account in 10 minutes from sources it never logged in from, then it is closed to new sources for
+ * 10 minutes. 100 per source in 5 minutes for accounts that never logged in from it, then that
+ * source is refused for them for 15 minutes. A source is known for 30 days after a login.
  */
 export const DEFAULT_THROTTLE: ThrottleLimits = {
-  extension: { freeFailures: 5, baseBlockSeconds: 1, maxBlockSeconds: 900, windowSeconds: 900 },
-  ip: { freeFailures: 100, baseBlockSeconds: 60, maxBlockSeconds: 900, windowSeconds: 900 },
+  pair: { limit: 5, windowSeconds: 300, blockSeconds: 900 },
+  name: { limit: 20, windowSeconds: 600, blockSeconds: 600 },
+  source: { limit: 100, windowSeconds: 300, blockSeconds: 900 },
+  knownSourceDays: 30,
+  auditEverySeconds: 60,
 };
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+/** Who is logging in: an agent's extension or an administrator's username. */
+export interface LoginSubject {
+  kind: 'extension' | 'admin';
+  /** The extension number or the username as typed. */
+  target: string;
+}
+
+type Limit = 'pair' | 'name' | 'source';
+
+interface Counter {
+  key: string;
+  limit: Limit;
+}
+
+/** The account the counters and known sources are kept for; admin usernames ignore case. */
+const accountOf = ({ kind, target }: LoginSubject): string =>
+  kind === 'extension' ? `ext:${target}` : `admin:${target.toLowerCase()}`;
+
+/**
+ * Where an attempt comes from: an IPv4 address, or the /64 network of an IPv6 address (one
+ * household or host gets a whole /64, so single IPv6 addresses are free to choose).
+ */
+export function sourceOf(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
+  if (mapped && isIPv4(mapped)) return mapped;
+  const address = ip.split('%')[0] ?? ip;
+  if (!isIPv6(address)) return ip.slice(0, 64);
+  const groups = (part: string | undefined): string[] => (part ? part.split(':') : []);
+  const [head, tail] = address.split('::');
+  const front = groups(head);
+  const back = groups(tail);
+  const missing = tail === undefined ? 0 : 8 - front.length - back.length - (address.includes('.') ? 1 : 0);
+  const full = [...front, ...Array<string>(missing).fill('0'), ...back];
+  return `${full
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
+}
+
+/** "45 seconds", "15 minutes". */
+function inWords(seconds: number): string {
+  if (seconds < 60) return seconds === 1 ? '1 second' : `${String(seconds)} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? '1 minute' : `${String(minutes)} minutes`;
+}
+
+function refusalMessage(limit: Limit, subject: LoginSubject, retryAfter: number): string {
+  const account = subject.kind === 'extension' ? 'this extension' : 'this username';
+  const wait = `Try again in ${inWords(retryAfter)}.`;
+  if (limit === 'pair') return `Too many failed logins for ${account} from your network. ${wait}`;
+  if (limit === 'name')
+    return `Too many failed logins for ${account} from new places. ${wait} From a network where you have logged in before, you can log in now.`;
+  return `Too many failed logins from your network. ${wait} Accounts that have logged in from this network before can log in now.`;
+}
+
+/** An attempt that holds its reservations; the caller reports when its password was right. */
+export class LoginAttempt {
+  constructor(
+    private readonly store: ThrottleStore,
+    private readonly account: string,
+    private readonly source: string,
+    private readonly taken: readonly Counter[],
+    private readonly now: Date,
+  ) {}
+
+  /** The password was right: the pair's failures are forgotten, the other counters get their attempt back, and the source becomes known. */
+  async succeeded(): Promise<void> {
+    const [pair, ...others] = this.taken;
+    if (pair) await this.store.reset(pair.key, this.now);
+    await this.store.giveBack(others.map((c) => c.key));
+    await this.store.remember(this.account, this.source, this.now);
+  }
+}
 
 /** Login throttling kept in the database, so several account-service instances share it. */
 export class LoginThrottle {
+  readonly store: ThrottleStore;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly limits: ThrottleLimits,
     private readonly now: () => Date,
-  ) {}
+  ) {
+    this.store = new ThrottleStore(db);
+  }
 
-  /** Throws 429 with Retry-After when either key is blocked now. */
-  async check(extension: string, ip: string): Promise<void> {
-    const keys = [`ext:${extension}`, `ip:${ip}`];
-    const rows = await this.db.selectFrom('login_throttle').selectAll().where('key', 'in', keys).execute();
-    const now = this.now().getTime();
-    const until = Math.max(0, ...rows.map((r) => Date.parse(r.blocked_until)));
-    if (until > now) {
-      const retryAfter = Math.ceil((until - now) / 1000);
-      throw new HttpError(
-        429,
-        'too-many-attempts',
-        `Too many attempts. Try again in ${retryAfter} seconds.`,
-        {
-          retryAfter,
-        },
-      );
+  /**
+   * Takes one attempt for `subject` from `ip` before its password is checked. Throws 429 with
+   * Retry-After (and writes a rate-limited audit row) when a limit refuses it.
+   */
+  async reserve(subject: LoginSubject, ip: string): Promise<LoginAttempt> {
+    const now = this.now();
+    const account = accountOf(subject);
+    const source = sourceOf(ip);
+    const counters = await this.#counters(account, source, now);
+    const keys = counters.map((c) => c.key);
+    const blocked = await this.store.refuseBlocked(keys, now);
+    if (blocked.length > 0) return this.#refuse(subject, ip, counters, blocked, now);
+    const taken: Counter[] = [];
+    for (const counter of counters) {
+      if (!(await this.store.take(counter.key, this.limits[counter.limit], now))) {
+        await this.store.giveBack(taken.map((c) => c.key));
+        return this.#refuse(subject, ip, counters, await this.store.refuseBlocked(keys, now), now);
+      }
+      taken.push(counter);
     }
+    return new LoginAttempt(this.store, account, source, taken, now);
   }
 
-  /** Counts a failed login against the extension and the IP. */
-  async fail(extension: string, ip: string): Promise<void> {
-    await this.#count(`ext:${extension}`, this.limits.extension);
-    await this.#count(`ip:${ip}`, this.limits.ip);
+  /** Deletes expired sessions, counters and known sources, and caps the throttle tables. */
+  purge(caps: PurgeCaps): Promise<PurgeCounts> {
+    const now = this.now();
+    return this.store.purge(now, this.#knownSince(now), caps);
   }
 
-  /** A successful login clears the extension's counter (not the IP's). */
-  async succeed(extension: string): Promise<void> {
-    await this.db.deleteFrom('login_throttle').where('key', '=', `ext:${extension}`).execute();
+  #knownSince(now: Date): Date {
+    return new Date(now.getTime() - this.limits.knownSourceDays * 86_400_000);
   }
 
-  async #count(key: string, rule: ThrottleRule): Promise<void> {
-    const now = this.now().getTime();
-    const row = await this.db
-      .selectFrom('login_throttle')
-      .selectAll()
-      .where('key', '=', key)
-      .executeTakeFirst();
-    const stale = !row || now - Date.parse(row.last_failure_at) > rule.windowSeconds * 1000;
-    const failures = stale ? 1 : row.failures + 1;
-    const over = failures - rule.freeFailures;
-    const blockSeconds =
-      over > 0 ? Math.min(rule.maxBlockSeconds, rule.baseBlockSeconds * 2 ** (over - 1)) : 0;
-    const values = { failures, last_failure_at: iso(now), blocked_until: iso(now + blockSeconds * 1000) };
-    await this.db
-      .insertInto('login_throttle')
-      .values({ key, ...values })
-      .onConflict((oc) => oc.column('key').doUpdateSet(values))
-      .execute();
+  /** The pair always counts; a source the account logged in from recently skips the other two. */
+  async #counters(account: string, source: string, now: Date): Promise<Counter[]> {
+    const pair: Counter = { key: `p:${account}@${source}`, limit: 'pair' };
+    if (await this.store.isKnown(account, source, this.#knownSince(now))) return [pair];
+    return [pair, { key: `n:${account}`, limit: 'name' }, { key: `s:${source}`, limit: 'source' }];
+  }
+
+  /** 429 until the last of the blocks ends; each blocked counter is audited at most once per interval. */
+  async #refuse(
+    subject: LoginSubject,
+    ip: string,
+    counters: readonly Counter[],
+    blocked: readonly BlockedKey[],
+    now: Date,
+  ): Promise<never> {
+    const limitOf = (key: string): Limit => counters.find((c) => c.key === key)?.limit ?? 'pair';
+    const last = blocked.reduce<BlockedKey | undefined>(
+      (latest, b) => (!latest || b.blockedUntil > latest.blockedUntil ? b : latest),
+      undefined,
+    );
+    const retryAfter = Math.max(1, Math.ceil(((last?.blockedUntil.getTime() ?? 0) - now.getTime()) / 1000));
+    for (const b of blocked) await this.#audit(subject, ip, limitOf(b.key), b, now);
+    throw new HttpError(
+      429,
+      'too-many-attempts',
+      refusalMessage(last ? limitOf(last.key) : 'pair', subject, retryAfter),
+      { retryAfter },
+    );
+  }
+
+  async #audit(subject: LoginSubject, ip: string, limit: Limit, b: BlockedKey, now: Date): Promise<void> {
+    if (!(await this.store.claimAudit(b.key, now, this.limits.auditEverySeconds))) return;
+    const agent = subject.kind === 'extension';
+    const details = {
+      limit,
+      refusedSinceBlock: b.refused,
+      blockedUntil: b.blockedUntil.toISOString(),
+    };
+    await writeAudit(
+      this.db,
+      {
+        actor: agent ? `ext:${subject.target}` : `admin:${subject.target}`,
+        action: agent ? 'login.throttled' : 'admin.login.throttled',
+        target: subject.target,
+        ip,
+        details,
+      },
+      now,
+    );
   }
 }

@@ -68,11 +68,27 @@ export interface AuditTable {
   details: string;
 }
 
+/**
+ * One login-throttle counter (a name from one source, a name, or a source): attempts taken in the
+ * window that ends at `window_until`; refused until `blocked_until`. Times are ISO-8601 UTC.
+ */
 export interface LoginThrottleTable {
   key: string;
-  failures: number;
-  last_failure_at: string;
+  attempts: number;
+  window_until: string;
   blocked_until: string;
+  /** Attempts refused since the current block began. */
+  refused: number;
+  /** The next refusal of this key is audited once this has passed. */
+  audited_until: string;
+  last_at: string;
+}
+
+/** A place (`source`: IPv4 address or IPv6 /64) an account (`ext:1001`, `admin:alice`) logged in from. */
+export interface LoginKnownSourceTable {
+  name: string;
+  source: string;
+  last_success_at: string;
 }
 
 /** Kamailio's own table-version registry (auth_db checks the extensions row). */
@@ -88,6 +104,7 @@ export interface Database {
   api_keys: ApiKeyTable;
   audit_log: AuditTable;
   login_throttle: LoginThrottleTable;
+  login_known_sources: LoginKnownSourceTable;
   version: VersionTable;
   earshot_migrations: { name: string; applied_at: string };
 }

@@ -36,11 +36,11 @@ const WRONG_CREDENTIALS = 'The extension number or password is not correct.';
 
 async function login(ctx: ApiContext, body: unknown, ip: string) {
   const { extension: number, password } = parseWith(LoginBody, body);
-  await ctx.throttle.check(number, ip);
+  // Counted before the password is checked: parallel guesses cannot overtake the count.
+  const attempt = await ctx.throttle.reserve({ kind: 'extension', target: number }, ip);
   const extension = await findExtension(ctx.db, number);
   // Unknown extension and wrong password look the same from outside.
   if (!extension || !passwordMatches(ctx, extension, password)) {
-    await ctx.throttle.fail(number, ip);
     await writeAudit(
       ctx.db,
       { actor: `ext:${number}`, action: 'login.failed', target: number, ip },
@@ -48,8 +48,8 @@ async function login(ctx: ApiContext, body: unknown, ip: string) {
     );
     throw new HttpError(401, 'wrong-credentials', WRONG_CREDENTIALS);
   }
+  await attempt.succeeded();
   if (!extension.enabled) throw new HttpError(403, 'extension-disabled', DISABLED_MESSAGE);
-  await ctx.throttle.succeed(number);
   const session = await openSession(ctx, number, ip);
   await writeAudit(ctx.db, { actor: `ext:${number}`, action: 'login', target: number, ip }, ctx.now());
   return { ...session, extension: number };

@@ -6,6 +6,7 @@ import { openAdminSession, requireAdmin } from '../../admin-auth.ts';
 import { bearerTokenHash } from '../../auth.ts';
 import type { ApiContext } from '../../context.ts';
 import { HttpError } from '../../errors.ts';
+import type { LoginAttempt } from '../../throttle.ts';
 import type { RouteDoc } from '../../route-doc.ts';
 import { ErrorResponse } from '../../schemas.ts';
 import { parseWith } from '../../validation.ts';
@@ -39,13 +40,10 @@ export const adminSessionDocs: RouteDoc[] = [
 
 const WRONG = 'The username or password is not correct.';
 
-/** The throttle keys admins by username, apart from extension numbers (digits only). */
-const throttleKey = (username: string): string => `admin:${username.toLowerCase()}`;
-
 /** The login throttle's 429 also says `retryAfterSeconds`, as the admin contract names it. */
-async function checkThrottle(ctx: ApiContext, username: string, ip: string): Promise<void> {
+async function reserve(ctx: ApiContext, username: string, ip: string): Promise<LoginAttempt> {
   try {
-    await ctx.throttle.check(throttleKey(username), ip);
+    return await ctx.throttle.reserve({ kind: 'admin', target: username }, ip);
   } catch (error) {
     if (error instanceof HttpError && typeof error.extra.retryAfter === 'number')
       throw new HttpError(error.status, error.code, error.message, {
@@ -59,16 +57,16 @@ async function checkThrottle(ctx: ApiContext, username: string, ip: string): Pro
 async function login(ctx: ApiContext, request: FastifyRequest) {
   const { username, password } = parseWith(AdminLoginBody, request.body);
   const ip = request.ip;
-  await checkThrottle(ctx, username, ip);
+  // Counted before argon2 runs: parallel guesses cannot overtake the count.
+  const attempt = await reserve(ctx, username, ip);
   const admin = await verifyAdmin(ctx.db, username, password);
   const audit = (action: string) =>
     writeAudit(ctx.db, { actor: `admin:${username}`, action, target: username, ip }, ctx.now());
   if (!admin) {
-    await ctx.throttle.fail(throttleKey(username), ip);
     await audit('admin.login.failed');
     throw new HttpError(401, 'invalid-credentials', WRONG);
   }
-  await ctx.throttle.succeed(throttleKey(username));
+  await attempt.succeeded();
   const session = await openAdminSession(ctx, admin.id, ip);
   await audit('admin.login');
   return { ...session, admin: { username: admin.username, role: admin.role } };
