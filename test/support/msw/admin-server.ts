@@ -1,7 +1,13 @@
 // An in-memory admin API (the /api/v1/admin contract) for component tests: stateful, so a test
 // sees its own changes, and it records every request for assertions about what was sent.
 import { http, HttpResponse, type RequestHandler } from 'msw';
-import type { AdminExtension, AdminRole, CsvRowError } from '../../../src/admin/api/types.ts';
+import type {
+  AdminExtension,
+  AdminRegistration,
+  AdminRole,
+  CsvRowError,
+  KickOutcome,
+} from '../../../src/admin/api/types.ts';
 import { API_TEST_URL } from './scenarios.ts';
 
 const BASE = `${API_TEST_URL}/api/v1/admin`;
@@ -37,6 +43,7 @@ function row(number: string, name: string, extra: Partial<AdminExtension> = {}):
     forwarding: null,
     dnd: false,
     registration: {
+      status: 'unregistered',
       registered: false,
       registeredAt: null,
       expiresAt: null,
@@ -61,6 +68,7 @@ export function seedRows(): AdminExtension[] {
       manualDialing: true,
       callRecording: true,
       registration: {
+        status: 'registered',
         registered: true,
         registeredAt: '2026-11-23T08:00:00.000Z',
         expiresAt: '2026-11-23T08:10:00.000Z',
@@ -91,6 +99,43 @@ export class FakeAdminServer {
   listFailure: string | null = null;
   /** Phone-server nodes the list reports as not answering. */
   unavailableNodes: string[] = [];
+  /** Set to make kicks (disable, regenerate) report that a phone-server node did not answer. */
+  kickNode: string | null = null;
+
+  /** `node` stops answering: the list names it, and rows without a device say registration unknown. */
+  silence(node: string): void {
+    this.unavailableNodes = [node];
+    this.kickNode = node;
+    const unknown = (number: string): AdminRegistration => ({
+      status: 'unknown',
+      registered: null,
+      message: `The phone server (node ${node}) did not answer, so whether extension ${number} is registered is unknown right now.`,
+      registeredAt: null,
+      expiresAt: null,
+      node: null,
+      clientIp: null,
+      clientName: null,
+      contacts: 0,
+    });
+    this.rows = this.rows.map((r) =>
+      r.registration.registered ? r : { ...r, registration: unknown(r.number) },
+    );
+  }
+
+  /** What a kick of `number`'s devices answers: delivered, or not while a node is silent. */
+  kick(number: string): KickOutcome {
+    if (!this.kickNode)
+      return {
+        delivered: true,
+        message: `The devices of extension ${number} were disconnected.`,
+        unreachableNodes: [],
+      };
+    return {
+      delivered: false,
+      message: `The phone server (node ${this.kickNode}) did not answer, so devices still signed in as extension ${number} could not be disconnected yet. Earshot keeps trying and disconnects them as soon as it answers again.`,
+      unreachableNodes: [this.kickNode],
+    };
+  }
 
   /** Requests whose path ends with `suffix` (and method, when given). */
   sent(suffix: string, method?: string): Recorded[] {
@@ -132,6 +177,12 @@ export class FakeAdminServer {
   #list(url: URL): Response {
     if (this.listFailure) return err(503, 'unavailable', this.listFailure);
     const p = url.searchParams;
+    if (p.has('registered') && this.unavailableNodes.length)
+      return err(
+        503,
+        'registration-unknown',
+        `The phone server (node ${this.unavailableNodes.join(', ')}) did not answer, so which extensions are registered cannot be told right now. Try again in a moment, or list without the registration filter.`,
+      );
     const q = (p.get('q') ?? '').toLowerCase();
     const flag = (name: string) => (p.has(name) ? p.get(name) === 'true' : undefined);
     const filters = {
@@ -195,7 +246,10 @@ export class FakeAdminServer {
         },
       );
     const next = this.#update(current.number, body);
-    return HttpResponse.json(next, { headers: { etag: next.etag } });
+    const kicked = current.enabled && body.enabled === false;
+    return HttpResponse.json(kicked ? { ...next, kick: this.kick(number) } : next, {
+      headers: { etag: next.etag },
+    });
   }
 
   #create(body: Partial<AdminExtension> & { password?: string }): Response {
@@ -361,7 +415,9 @@ export class FakeAdminServer {
         `${BASE}/extensions/:number/:action`,
         guarded((_request, { number = '', action }) => {
           const next = this.#update(number, { enabled: action === 'enable' });
-          return HttpResponse.json(next, { headers: { etag: next.etag } });
+          return HttpResponse.json(action === 'disable' ? { ...next, kick: this.kick(number) } : next, {
+            headers: { etag: next.etag },
+          });
         }),
       ),
       http.delete(
@@ -380,7 +436,11 @@ export class FakeAdminServer {
       http.post(
         `${BASE}/extensions/:number/secret/:what`,
         guarded((_request, { number = '', what }) =>
-          HttpResponse.json({ password: what === 'reveal' ? `Reveal-${number}-pw` : `Fresh-${number}-pw` }),
+          HttpResponse.json(
+            what === 'reveal'
+              ? { password: `Reveal-${number}-pw` }
+              : { password: `Fresh-${number}-pw`, kick: this.kick(number) },
+          ),
         ),
       ),
       http.post(
