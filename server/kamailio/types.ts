@@ -56,3 +56,12 @@ export interface RegistrarClient {
    */
   listAll(): Promise<RegistrationDump>;
 }
+
+/** `lookup`, with a registrar that fails outright counted as every node silent: it never rejects. */
+export function lookupOrSilent(
+  registrar: RegistrarClient,
+  number: string,
+  nodes: readonly string[],
+): Promise<{ registrations: Registration[]; unreachableNodes: string[] }> {
+  return registrar.lookup(number).catch(() => ({ registrations: [], unreachableNodes: [...nodes] }));
+}

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Extension } from '../../db/schema.ts';
-import { phoneServer, type Registration } from '../../kamailio/types.ts';
+import { lookupOrSilent, phoneServer, type Registration } from '../../kamailio/types.ts';
 import { requireAgent } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import type { RouteDoc } from '../route-doc.ts';
@@ -34,10 +34,8 @@ function device(r: Registration) {
  * "unknown" with `registered: null`, never a "no" and never an error of /me.
  */
 async function registration(ctx: ApiContext, number: string): Promise<MeResponse['registration']> {
-  const { registrations, unreachableNodes } = await ctx.registrar.lookup(number).catch(() => ({
-    registrations: [],
-    unreachableNodes: ctx.config.kamailioNodes.map((n) => n.name),
-  }));
+  const nodes = ctx.config.kamailioNodes.map((n) => n.name);
+  const { registrations, unreachableNodes } = await lookupOrSilent(ctx.registrar, number, nodes);
   const devices = registrations.map(device);
   if (registrations.length === 0 && unreachableNodes.length > 0)
     return {

@@ -29,6 +29,16 @@ export interface Recorded {
   body: string;
 }
 
+/** The registration fields of an extension with no device. */
+const NO_DEVICE = {
+  registeredAt: null,
+  expiresAt: null,
+  node: null,
+  clientIp: null,
+  clientName: null,
+  contacts: 0,
+} as const;
+
 function row(number: string, name: string, extra: Partial<AdminExtension> = {}): AdminExtension {
   return {
     number,
@@ -42,16 +52,7 @@ function row(number: string, name: string, extra: Partial<AdminExtension> = {}):
     allowedIps: [],
     forwarding: null,
     dnd: false,
-    registration: {
-      status: 'unregistered',
-      registered: false,
-      registeredAt: null,
-      expiresAt: null,
-      node: null,
-      clientIp: null,
-      clientName: null,
-      contacts: 0,
-    },
+    registration: { status: 'unregistered', registered: false, ...NO_DEVICE },
     lastRegisteredAt: null,
     createdAt: `2026-11-0${(Number(number) % 9) + 1}T08:00:00.000Z`,
     updatedAt: '2026-11-20T08:00:00.000Z',
@@ -110,12 +111,7 @@ export class FakeAdminServer {
       status: 'unknown',
       registered: null,
       message: `The phone server (node ${node}) did not answer, so whether extension ${number} is registered is unknown right now.`,
-      registeredAt: null,
-      expiresAt: null,
-      node: null,
-      clientIp: null,
-      clientName: null,
-      contacts: 0,
+      ...NO_DEVICE,
     });
     this.rows = this.rows.map((r) =>
       r.registration.registered ? r : { ...r, registration: unknown(r.number) },

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Extension } from '../../../db/schema.ts';
 import { checkCidrList } from '../../../extensions/cidr.ts';
 import type { KickReport } from '../../../kamailio/kick-queue.ts';
-import { phoneServer, type Registration } from '../../../kamailio/types.ts';
+import { lookupOrSilent, phoneServer, type Registration } from '../../../kamailio/types.ts';
 import type { PolicyVerdict } from '../../../security/password-policy.ts';
 import type { ApiContext } from '../../context.ts';
 import { HttpError } from '../../errors.ts';
@@ -92,11 +92,9 @@ export function toAdminExtension(row: Extension, live: LiveRegistrations = NOT_R
 }
 
 /** The live registrations of one extension; Kamailio being down makes them unknown, never fails. */
-export async function liveRegistrations(ctx: ApiContext, number: string): Promise<LiveRegistrations> {
-  return ctx.registrar.lookup(number).catch(() => ({
-    registrations: [],
-    unreachableNodes: ctx.config.kamailioNodes.map((node) => node.name),
-  }));
+export function liveRegistrations(ctx: ApiContext, number: string): Promise<LiveRegistrations> {
+  const nodes = ctx.config.kamailioNodes.map((node) => node.name);
+  return lookupOrSilent(ctx.registrar, number, nodes);
 }
 
 /** The extension number from the path; anything else is a plain 404. */
