@@ -3,6 +3,7 @@ import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
+import { KickQueue } from '../kamailio/kick-queue.ts';
 import type { RegistrarClient } from '../kamailio/types.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { ApiContext } from './context.ts';
@@ -27,6 +28,8 @@ export interface AppDeps {
   purgeEveryMs?: number;
   /** Where log lines go (tests capture them); default stdout. */
   logStream?: NodeJS.WritableStream;
+  /** Delays between retries of a kick Kamailio did not answer (default KICK_RETRY_DELAYS_MS). */
+  kickRetryDelaysMs?: readonly number[];
 }
 
 /** Request logs carry method, path and client address only: never bodies, headers or query strings. */
@@ -52,19 +55,25 @@ function loggerOptions(deps: AppDeps): FastifyServerOptions['logger'] {
 /** Builds the account service (not listening): CORS allow-list, security headers, the v1 API, OpenAPI. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? (() => new Date());
-  const ctx: ApiContext = {
-    config: deps.config,
-    db: deps.db.kysely,
-    registrar: deps.registrar,
-    credentials: { realm: deps.config.realm, box: deps.box },
-    throttle: new LoginThrottle(deps.db.kysely, deps.throttle ?? DEFAULT_THROTTLE, now),
-    now,
-  };
   const app = Fastify({
     logger: loggerOptions(deps),
     bodyLimit: 64 * 1024,
     trustProxy: deps.config.trustProxy,
   });
+  const kicks = new KickQueue(deps.registrar, {
+    log: app.log,
+    ...(deps.kickRetryDelaysMs ? { delaysMs: deps.kickRetryDelaysMs } : {}),
+  });
+  app.addHook('onClose', () => kicks.stop());
+  const ctx: ApiContext = {
+    config: deps.config,
+    db: deps.db.kysely,
+    registrar: deps.registrar,
+    kicks,
+    credentials: { realm: deps.config.realm, box: deps.box },
+    throttle: new LoginThrottle(deps.db.kysely, deps.throttle ?? DEFAULT_THROTTLE, now),
+    now,
+  };
   // The widget script is loaded by portals on other origins: allow cross-origin reads (CORS still
   // decides which origins may call the API with a token).
   await app.register(helmet, {

@@ -46,8 +46,12 @@ export const DeviceSchema = z.object({
 export const MeResponse = z.object({
   extension: MeExtension,
   registration: z.object({
+    /** unknown: no device found while a Kamailio node (which may hold the binding) did not answer. */
     status: z.enum(['registered', 'unregistered', 'unknown']),
-    registered: z.boolean(),
+    /** null when unknown. */
+    registered: z.boolean().nullable(),
+    /** Only when unknown: why, in plain language. */
+    message: z.string().optional(),
     devices: z.array(DeviceSchema),
     unavailableNodes: z.array(z.string()),
   }),

@@ -24,9 +24,10 @@ Configuration comes from the environment (see README: DATABASE_URL, EARSHOT_SIP_
 async function setEnabled(core: Core, number: string | undefined, enabled: boolean): Promise<void> {
   if (!number) throw new Error(`extension ${enabled ? 'enable' : 'disable'} needs <number>.`);
   const registrar = new KamailioRegistrarClient(loadConfig().kamailioNodes);
-  if (!(await setExtensionEnabled(core.db.kysely, registrar, number, enabled)))
-    throw new Error(`There is no extension ${number}.`);
-  console.log(`Extension ${number} ${enabled ? 'enabled' : 'disabled; its devices were disconnected'}.`);
+  const result = await setExtensionEnabled(core.db.kysely, registrar, number, enabled);
+  if (!result) throw new Error(`There is no extension ${number}.`);
+  const kick = result.disconnect.kick;
+  console.log(`Extension ${number} ${enabled ? 'enabled' : 'disabled'}.${kick ? ` ${kick.message}` : ''}`);
 }
 
 const isAdminRole = (value: unknown): value is AdminRole => ADMIN_ROLES.includes(value as AdminRole);

@@ -1,5 +1,7 @@
 // Admin changes to one extension with optimistic concurrency: an UPDATE/DELETE only applies when
 // the row still has the revision the admin saw (the ETag), so two admins never overwrite each other.
+// Enabling and disabling are the exception: one unconditional UPDATE, so nothing racing them can
+// make them fail, and every edit read before them meets a new revision (412) instead of undoing them.
 import type { Kysely } from 'kysely';
 import type { Database, Extension, ExtensionUpdate } from '../db/schema.ts';
 import { findExtension } from './repository.ts';
@@ -46,30 +48,52 @@ async function refusal(db: Kysely<Database>, number: string): Promise<ChangeOutc
 }
 
 /**
- * Applies `changes` when the row still has `revision` (null: whatever it has); bumps the revision.
+ * Applies `changes` when the row still has `revision` (checked again by the UPDATE itself, so a
+ * write in between is never overwritten); bumps the revision. Only the keys present are written.
  * No changes at all only checks the revision.
  */
 export async function updateExtensionIf(
   db: Kysely<Database>,
   number: string,
   changes: ExtensionChanges,
-  revision: number | null,
+  revision: number,
   now: Date,
 ): Promise<ChangeOutcome> {
   const before = await findExtension(db, number);
   if (!before) return { status: 'missing' };
-  const expected = revision ?? before.revision;
-  if (before.revision !== expected) return { status: 'conflict', current: before };
+  if (before.revision !== revision) return { status: 'conflict', current: before };
   const columns = changeColumns(changes);
   if (Object.keys(columns).length === 0) return { status: 'changed', before, extension: before };
   const extension = await db
     .updateTable('extensions')
     .set((eb) => ({ ...columns, updated_at: now.toISOString(), revision: eb('revision', '+', 1) }))
     .where('number', '=', number)
-    .where('revision', '=', expected)
+    .where('revision', '=', revision)
     .returningAll()
     .executeTakeFirst();
   return extension ? { status: 'changed', before, extension } : refusal(db, number);
+}
+
+/**
+ * Sets `enabled` in one statement whatever else is changing the row (no read first, no revision
+ * check) and bumps the revision. Returns the row as written, or undefined when there is no such extension.
+ */
+export function writeEnabled(
+  db: Kysely<Database>,
+  number: string,
+  enabled: boolean,
+  now: Date,
+): Promise<Extension | undefined> {
+  return db
+    .updateTable('extensions')
+    .set((eb) => ({
+      enabled: flag(enabled),
+      updated_at: now.toISOString(),
+      revision: eb('revision', '+', 1),
+    }))
+    .where('number', '=', number)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 /** Deletes the extension when it still has `revision` (null: whatever it has). */

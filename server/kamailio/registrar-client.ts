@@ -120,17 +120,14 @@ export class KamailioRegistrarClient implements RegistrarClient {
   }
 
   /**
-   * Removes every binding of `number` and closes its WebSocket connections, so the browser
-   * reconnects and meets the new state (ul.rm alone leaves it believing it is registered).
+   * Removes every binding of `number` (on every node, or on `nodes`) and closes its WebSocket
+   * connections, so the browser reconnects and meets the new state (ul.rm alone leaves it
+   * believing it is registered). Says which nodes could not be reached: their bindings survive.
    */
-  async kick(number: string): Promise<void> {
-    await this.kickEverywhere(number);
-  }
-
-  /** `kick`, also saying which nodes could not be reached (their bindings may survive). */
-  async kickEverywhere(number: string): Promise<{ unreachableNodes: string[] }> {
-    const settled = await Promise.allSettled(this.#nodes.map((node) => this.#kickOn(node, number)));
-    const unreachableNodes = this.#nodes
+  async kick(number: string, nodes?: readonly string[]): Promise<{ unreachableNodes: string[] }> {
+    const targets = nodes ? this.#nodes.filter((node) => nodes.includes(node.name)) : this.#nodes;
+    const settled = await Promise.allSettled(targets.map((node) => this.#kickOn(node, number)));
+    const unreachableNodes = targets
       .filter((_node, index) => settled[index]?.status === 'rejected')
       .map((node) => node.name);
     return { unreachableNodes };

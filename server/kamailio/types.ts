@@ -27,6 +27,12 @@ export interface RegistrationDump {
   unreachableNodes: string[];
 }
 
+/** "The phone server (node kam-1)", "… (nodes kam-1, kam-2)", or "The phone server" when not known. */
+export function phoneServer(nodes: readonly string[]): string {
+  if (nodes.length === 0) return 'The phone server';
+  return `The phone server (${nodes.length === 1 ? 'node' : 'nodes'} ${nodes.join(', ')})`;
+}
+
 /** Thrown by `listAll` when no Kamailio node answered, so "nobody registered" is never guessed. */
 export class RegistrarUnavailableError extends Error {
   constructor(readonly nodes: string[]) {
@@ -39,11 +45,23 @@ export class RegistrarUnavailableError extends Error {
 export interface RegistrarClient {
   /** Every live contact of `number` across all configured nodes; nodes that did not answer are listed. */
   lookup(number: string): Promise<{ registrations: Registration[]; unreachableNodes: string[] }>;
-  /** Removes every binding of `number` on every node and closes their WebSocket connections. */
-  kick(number: string): Promise<void>;
+  /**
+   * Removes every binding of `number` on every node (or only on `nodes`) and closes their
+   * WebSocket connections. Never rejects for a node that does not answer: it is listed instead.
+   */
+  kick(number: string, nodes?: readonly string[]): Promise<{ unreachableNodes: string[] }>;
   /**
    * Every live contact on every node (one `ul.dump` per node), merged per extension number.
    * Rejects with RegistrarUnavailableError when no node answered.
    */
   listAll(): Promise<RegistrationDump>;
+}
+
+/** `lookup`, with a registrar that fails outright counted as every node silent: it never rejects. */
+export function lookupOrSilent(
+  registrar: RegistrarClient,
+  number: string,
+  nodes: readonly string[],
+): Promise<{ registrations: Registration[]; unreachableNodes: string[] }> {
+  return registrar.lookup(number).catch(() => ({ registrations: [], unreachableNodes: [...nodes] }));
 }

@@ -159,6 +159,7 @@ for (const engine of ENGINES) {
       );
       assert.equal(row.createdAt, '2026-11-23T09:02:00.000Z');
       assert.deepEqual(row.registration, {
+        status: 'registered',
         registered: true,
         registeredAt: '2026-11-23T08:00:00.000Z',
         expiresAt: '2026-11-23T09:09:00.000Z',
@@ -179,11 +180,54 @@ for (const engine of ENGINES) {
         assert.ok(!body.includes(secret), 'a secret is in the list');
     });
 
-    test('Kamailio down: rows show unregistered and the list names the missing node', async () => {
+    test('Kamailio down: rows say registration unknown, never "not registered", and name the node', async () => {
       h.registrar.down = true;
-      const page = await list('registered=true').finally(() => (h.registrar.down = false));
-      assert.deepEqual(page.items, []);
+      const page = await list('q=200').finally(() => (h.registrar.down = false));
       assert.deepEqual(page.unavailableNodes, ['test-node']);
+      assert.ok(page.items.length >= 3);
+      for (const row of page.items) {
+        assert.deepEqual([row.registration.status, row.registration.registered], ['unknown', null]);
+        assert.equal(
+          row.registration.message,
+          `The phone server (node test-node) did not answer, so whether extension ${row.number} is registered is unknown right now.`,
+        );
+      }
+      const one = await call(h, 'GET', `${EXTENSIONS}/2002`, viewer);
+      h.registrar.down = false;
+      assert.equal(one.statusCode, 200);
+      assert.deepEqual(one.json<AdminExtension>().registration.registered, true, 'known again once up');
+    });
+
+    test('one node of two silent: a device found elsewhere is registered, no device is unknown', async () => {
+      h.registrar.silentNodes = ['kam-b'];
+      const page = await list('q=200').finally(() => (h.registrar.silentNodes = []));
+      const state = (number: string) => page.items.find((row) => row.number === number)?.registration.status;
+      assert.deepEqual([state('2001'), state('2002')], ['unknown', 'registered']);
+      assert.deepEqual(page.unavailableNodes, ['kam-b']);
+    });
+
+    test('the registered filter answers 503 in plain words while a node does not answer', async () => {
+      for (const silence of [() => (h.registrar.down = true), () => (h.registrar.silentNodes = ['kam-b'])]) {
+        silence();
+        const answers = await Promise.all(
+          ['registered=true', 'registered=false'].map((query) =>
+            call(h, 'GET', `${EXTENSIONS}?${query}`, viewer),
+          ),
+        ).finally(() => {
+          h.registrar.down = false;
+          h.registrar.silentNodes = [];
+        });
+        for (const res of answers) {
+          assert.equal(res.statusCode, 503);
+          const body = res.json<{ error: string; message: string }>();
+          assert.equal(body.error, 'registration-unknown');
+          assert.match(
+            body.message,
+            /^The phone server \(node (test-node|kam-b)\) did not answer, so which extensions are registered cannot be told right now\./,
+          );
+        }
+      }
+      assert.equal((await call(h, 'GET', `${EXTENSIONS}?registered=true`, viewer)).statusCode, 200);
     });
 
     test('bad query parameters are 400 naming the parameter', async () => {

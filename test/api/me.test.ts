@@ -71,7 +71,29 @@ for (const engine of ENGINES) {
       const res = await h.app.inject({ url: '/api/v1/me', headers });
       h.registrar.down = false;
       assert.equal(res.statusCode, 200);
-      assert.equal(res.json<MeResponse>().registration.status, 'unknown');
+      assert.deepEqual(res.json<MeResponse>().registration, {
+        status: 'unknown',
+        registered: null,
+        message:
+          'The phone server (node test-node) did not answer, so whether you are registered is unknown right now.',
+        devices: [],
+        unavailableNodes: ['test-node'],
+      });
+    });
+
+    test('one node of two silent: unknown without a device, registered with one elsewhere', async () => {
+      h.registrar.silentNodes = ['kam-b'];
+      const read = async () =>
+        (await h.app.inject({ url: '/api/v1/me', headers })).json<MeResponse>().registration;
+      const unknown = await read();
+      h.registrar.registrations.set('1001', [DEVICE]);
+      const registered = await read().finally(() => {
+        h.registrar.silentNodes = [];
+        h.registrar.registrations.delete('1001');
+      });
+      assert.deepEqual([unknown.status, unknown.registered], ['unknown', null]);
+      assert.deepEqual([registered.status, registered.registered], ['registered', true]);
+      assert.deepEqual(registered.unavailableNodes, ['kam-b']);
     });
 
     test('refuses a session once the extension is disabled', async () => {

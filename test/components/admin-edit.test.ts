@@ -180,6 +180,58 @@ describe('admin console: edit, conflicts and delete', () => {
   });
 });
 
+describe('admin console: devices a phone-server node could not sign out', () => {
+  const WARNING =
+    'The phone server (node kamailio-2) did not answer, so devices still signed in as extension 1001 could not be disconnected yet. Earshot keeps trying and disconnects them as soon as it answers again.';
+
+  it('the switch says a disabled extension’s devices could not be signed out yet', async () => {
+    const { el, fake } = await mountConsole('alice');
+    fake.kickNode = 'kamailio-2';
+    press(accountsOf(el), 'Extension 1001 enabled');
+    await waitUntil(
+      () => announcement(el) === `Extension 1001 disabled. ${WARNING}`,
+      `no warning: ${announcement(el)}`,
+    );
+    await expect(el).to.be.accessible();
+  });
+
+  it('saving "Enabled" off in the edit dialog says so too', async () => {
+    const { el, fake } = await mountConsole('alice');
+    fake.kickNode = 'kamailio-2';
+    press(accountsOf(el), 'Edit 1001');
+    const edit = dialogOf(el, 'earshot-admin-edit-dialog');
+    await waitOpen(edit);
+    ($(edit, 'input[name=enabled]') as HTMLInputElement).click();
+    press(edit, 'Save');
+    await waitUntil(
+      () => announcement(el) === `Extension 1001 saved. ${WARNING}`,
+      `no warning: ${announcement(el)}`,
+    );
+    expect(JSON.parse(fake.sent('/extensions/1001', 'PATCH')[0]?.body ?? '{}')).to.deep.equal({
+      enabled: false,
+    });
+  });
+
+  it('a regenerated password says so too', async () => {
+    const { el, fake } = await mountConsole('alice');
+    fake.kickNode = 'kamailio-2';
+    press(accountsOf(el), 'Regenerate password of 1001');
+    const confirm = dialogOf(el, 'earshot-admin-confirm');
+    await waitOpen(confirm);
+    press(confirm, 'Regenerate password');
+    await waitUntil(() => announcement(el).endsWith(WARNING), `no warning: ${announcement(el)}`);
+  });
+
+  it('a kick that reached every node needs no warning', async () => {
+    const { el } = await mountConsole('alice');
+    press(accountsOf(el), 'Extension 1001 enabled');
+    await waitUntil(
+      () => announcement(el) === 'Extension 1001 disabled: its devices are signed out.',
+      `announced: ${announcement(el)}`,
+    );
+  });
+});
+
 describe('admin console: the password of an extension', () => {
   it('reveals, hides and copies the password', async () => {
     const { el, fake } = await mountConsole('alice');

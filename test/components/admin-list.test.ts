@@ -155,6 +155,30 @@ describe('admin console: agent accounts list', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('shows the registration as Unknown, never "Not registered", while a node does not answer', async () => {
+    const { el, fake } = await mountConsole('alice');
+    const page = accountsOf(el);
+    const rowText = (number: string) =>
+      (
+        [...(page.shadowRoot?.querySelectorAll('tbody tr') ?? [])].find(
+          (tr) => tr.querySelector('th')?.textContent.trim() === number,
+        )?.textContent ?? ''
+      ).replace(/\s+/g, ' ');
+    expect(rowText('1003')).to.contain('Not registered');
+    fake.silence('kamailio-2');
+    type(page, '#search', '100');
+    await waitForText(page, 'registrations it may hold show as Unknown');
+    expect(rowText('1003')).to.contain('Unknown');
+    expect(rowText('1003')).not.to.contain('Not registered');
+    expect(rowText('1001')).to.contain('Registered');
+    expect(page.shadowRoot?.querySelector('tbody')?.textContent).not.to.contain('Not registered');
+    await expect(el).to.be.accessible();
+    // Filtering by registration cannot be answered now: the page says why, in plain words.
+    type(page, '#filter-registered', 'false');
+    await waitForText(page, 'which extensions are registered cannot be told right now');
+    expect($(page, '[role=alert]').textContent).not.to.match(/503/);
+  });
+
   it('says when nothing matches, and when the list cannot be loaded', async () => {
     const { el, fake } = await mountConsole('alice');
     const page = accountsOf(el);

@@ -96,7 +96,8 @@ describe('account service with the real Kamailio (SQLite)', () => {
     clients.push(client);
     assert.equal((await client.register()).status, 200);
     const started = Date.now();
-    assert.equal(await setExtensionEnabled(h.database.db.kysely, registrar, '4001', false), true);
+    const disabled = await setExtensionEnabled(h.database.db.kysely, registrar, '4001', false);
+    assert.equal(disabled?.disconnect.kick?.delivered, true);
     await transport.closed;
     assert.ok(Date.now() - started < 1000, 'kicked within a second');
     assert.deepEqual((await registrar.lookup('4001')).registrations, []);

@@ -12,11 +12,17 @@ import {
 export class RegistrarDouble implements RegistrarClient {
   registrations = new Map<string, Registration[]>();
   kicked: string[] = [];
+  /** Every node is down: nothing answers. */
   down = false;
+  /** While up: further nodes that do not answer (their registrations are not known). */
+  silentNodes: string[] = [];
 
   lookup(number: string): Promise<{ registrations: Registration[]; unreachableNodes: string[] }> {
     if (this.down) return Promise.resolve({ registrations: [], unreachableNodes: ['test-node'] });
-    return Promise.resolve({ registrations: this.registrations.get(number) ?? [], unreachableNodes: [] });
+    return Promise.resolve({
+      registrations: this.registrations.get(number) ?? [],
+      unreachableNodes: [...this.silentNodes],
+    });
   }
 
   /** How many times `listAll` was called (one dump per list request). */
@@ -26,13 +32,14 @@ export class RegistrarDouble implements RegistrarClient {
     this.dumps += 1;
     if (this.down) return Promise.reject(new RegistrarUnavailableError(['test-node']));
     const registrations = new Map([...this.registrations].filter(([, list]) => list.length > 0));
-    return Promise.resolve({ registrations, unreachableNodes: [] });
+    return Promise.resolve({ registrations, unreachableNodes: [...this.silentNodes] });
   }
 
-  kick(number: string): Promise<void> {
-    if (this.down) return Promise.reject(new Error('Kamailio is not answering'));
+  /** Kicks while up; while down, names its one node as unreachable (like the real client). */
+  kick(number: string): Promise<{ unreachableNodes: string[] }> {
+    if (this.down) return Promise.resolve({ unreachableNodes: ['test-node'] });
     this.kicked.push(number);
     this.registrations.delete(number);
-    return Promise.resolve();
+    return Promise.resolve({ unreachableNodes: [...this.silentNodes] });
   }
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Extension } from '../../db/schema.ts';
-import type { Registration } from '../../kamailio/types.ts';
+import { lookupOrSilent, phoneServer, type Registration } from '../../kamailio/types.ts';
 import { requireAgent } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import type { RouteDoc } from '../route-doc.ts';
@@ -29,22 +29,29 @@ function device(r: Registration) {
   };
 }
 
-/** Live registration; Kamailio being down makes it "unknown", never an error of /me. */
+/**
+ * Live registration; no device found while a node did not answer (it may hold the binding) is
+ * "unknown" with `registered: null`, never a "no" and never an error of /me.
+ */
 async function registration(ctx: ApiContext, number: string): Promise<MeResponse['registration']> {
   const nodes = ctx.config.kamailioNodes.map((n) => n.name);
-  try {
-    const { registrations, unreachableNodes } = await ctx.registrar.lookup(number);
-    const unknown = registrations.length === 0 && unreachableNodes.length === nodes.length;
-    const status = unknown ? 'unknown' : registrations.length ? 'registered' : 'unregistered';
+  const { registrations, unreachableNodes } = await lookupOrSilent(ctx.registrar, number, nodes);
+  const devices = registrations.map(device);
+  if (registrations.length === 0 && unreachableNodes.length > 0)
     return {
-      status,
-      registered: registrations.length > 0,
-      devices: registrations.map(device),
+      status: 'unknown',
+      registered: null,
+      message: `${phoneServer(unreachableNodes)} did not answer, so whether you are registered is unknown right now.`,
+      devices,
       unavailableNodes: unreachableNodes,
     };
-  } catch {
-    return { status: 'unknown', registered: false, devices: [], unavailableNodes: nodes };
-  }
+  const registered = registrations.length > 0;
+  return {
+    status: registered ? 'registered' : 'unregistered',
+    registered,
+    devices,
+    unavailableNodes: unreachableNodes,
+  };
 }
 
 function extensionView(e: Extension): MeResponse['extension'] {

@@ -58,10 +58,8 @@ async function changePassword(ctx: ApiContext, agent: AgentSession, body: unknow
     .where('token_hash', '!=', agent.tokenHash)
     .executeTakeFirst();
   // Kamailio forgets the old bindings and closes their sockets: devices must re-register with the new password.
-  const kicked = await ctx.registrar.kick(number).then(
-    () => true,
-    () => false,
-  );
+  // A node that does not answer is retried (ctx.kicks); `kicked` says whether all were reached now.
+  const kicked = (await ctx.kicks.kick(number)).delivered;
   const otherSessionsRevoked = Number(revoked.numDeletedRows);
   await writeAudit(
     ctx.db,

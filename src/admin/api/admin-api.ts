@@ -3,6 +3,7 @@ import type {
   AdminExtension,
   AdminIdentity,
   AdminSession,
+  ChangedExtension,
   BulkPreview,
   BulkRequest,
   CreateResult,
@@ -13,6 +14,7 @@ import type {
   ListQuery,
   ListResult,
   NewExtension,
+  RegeneratedSecret,
 } from './types.ts';
 
 const BASE = '/api/v1/admin';
@@ -177,15 +179,15 @@ export class AdminApi extends EventTarget {
   }
 
   /** Changes settings only if nobody else changed the extension since revision `etag` (412 otherwise). */
-  async update(number: string, etag: string, changes: Partial<ExtensionSettings>): Promise<AdminExtension> {
+  async update(number: string, etag: string, changes: Partial<ExtensionSettings>): Promise<ChangedExtension> {
     const res = await this.#send('PATCH', `/extensions/${number}`, { body: changes, ifMatch: etag });
-    const row = (await res.json()) as AdminExtension;
+    const row = (await res.json()) as ChangedExtension;
     return { ...row, etag: res.headers.get('etag') ?? row.etag };
   }
 
-  /** Enables or disables an extension (disabling ends its registrations at once). */
-  setEnabled(number: string, enabled: boolean): Promise<AdminExtension> {
-    return this.#json<AdminExtension>('POST', `/extensions/${number}/${enabled ? 'enable' : 'disable'}`);
+  /** Enables or disables an extension (disabling ends its registrations at once; `kick` says how). */
+  setEnabled(number: string, enabled: boolean): Promise<ChangedExtension> {
+    return this.#json<ChangedExtension>('POST', `/extensions/${number}/${enabled ? 'enable' : 'disable'}`);
   }
 
   /** Deletes an extension; with `etag`, only if it is unchanged. */
@@ -198,10 +200,9 @@ export class AdminApi extends EventTarget {
     return (await this.#json<{ password: string }>('POST', `/extensions/${number}/secret/reveal`)).password;
   }
 
-  /** A new high-entropy password (every registered device is signed out). */
-  async regenerate(number: string): Promise<string> {
-    return (await this.#json<{ password: string }>('POST', `/extensions/${number}/secret/regenerate`))
-      .password;
+  /** A new high-entropy password (every registered device is signed out; `kick` says how). */
+  regenerate(number: string): Promise<RegeneratedSecret> {
+    return this.#json<RegeneratedSecret>('POST', `/extensions/${number}/secret/regenerate`);
   }
 
   /** Previews a bulk generate: codes, names and collisions; nothing is created. */

@@ -18,7 +18,12 @@ export interface AdminSession {
 
 /** Live registration of an extension, from one registrar dump. */
 export interface AdminRegistration {
-  registered: boolean;
+  /** `unknown`: a phone-server node that may hold the registration did not answer. */
+  status: 'registered' | 'unregistered' | 'unknown';
+  /** null when unknown. */
+  registered: boolean | null;
+  /** Only when unknown: why, in plain language. */
+  message?: string;
   registeredAt: string | null;
   expiresAt: string | null;
   node: string | null;
@@ -38,6 +43,25 @@ export interface AdminExtension extends ExtensionSettings {
   updatedAt: string;
   passwordChangedAt: string;
   etag: string;
+}
+
+/** Whether a change's sign-out of the devices reached every phone-server node (retried when not). */
+export interface KickOutcome {
+  delivered: boolean;
+  /** Plain language: what happened to the devices and what happens next. */
+  message: string;
+  unreachableNodes: string[];
+}
+
+/** An extension after a change; `kick` when its devices were signed out (disable, new allowed IPs). */
+export interface ChangedExtension extends AdminExtension {
+  kick?: KickOutcome;
+}
+
+/** A regenerated password, shown once, and how signing out the devices went. */
+export interface RegeneratedSecret {
+  password: string;
+  kick?: KickOutcome;
 }
 
 /** Settings an administrator can change after creation (PATCH body). */
@@ -77,7 +101,7 @@ export interface ListResult {
   total: number;
   page: number;
   pageSize: number;
-  /** Phone-server nodes that did not answer: their agents show as not registered. */
+  /** Phone-server nodes that did not answer: their agents' registration shows as unknown. */
   unavailableNodes: string[];
 }
 

@@ -1,5 +1,6 @@
 // Formatting shared by the console's views.
 import { ApiError } from '../../services/account-api/account-api.ts';
+import type { KickOutcome } from '../api/types.ts';
 
 /** A date-time in the administrator's locale, or a dash. */
 export function when(iso: string | null | undefined): string {
@@ -9,6 +10,11 @@ export function when(iso: string | null | undefined): string {
 /** The plain-language message of any failure. */
 export function messageOf(error: unknown, fallback = 'Something went wrong. Try again.'): string {
   return error instanceof ApiError ? error.message : fallback;
+}
+
+/** `done`, then the warning when the devices could not be signed out yet (the server keeps trying). */
+export function withKickWarning(done: string, kick: KickOutcome | undefined): string {
+  return kick && !kick.delivered ? `${done} ${kick.message}` : done;
 }
 
 /** "10.0.0.0/8, 192.0.2.1" -> ["10.0.0.0/8", "192.0.2.1"] (commas, spaces or new lines). */

@@ -81,7 +81,7 @@ export class EarshotAccountPage extends LitElement {
     return html`<dl>
         <dt>Registered</dt>
         <dd>
-          ${yesNo(r.registered, `Yes, ${r.devices.length} device${r.devices.length === 1 ? '' : 's'}`, 'No')}
+          ${yesNo(r.registered === true, `Yes, ${r.devices.length} device${r.devices.length === 1 ? '' : 's'}`, 'No')}
         </dd>
       </dl>
       <div class="devices">${r.devices.map((d, i) => this.renderDevice(d, i))}</div>

@@ -21,9 +21,12 @@ export interface Device {
 }
 
 export interface MeRegistration {
-  /** `unknown` when no Kamailio node answered. */
+  /** `unknown` when no device was found while a Kamailio node (which may hold it) did not answer. */
   status: 'registered' | 'unregistered' | 'unknown';
-  registered: boolean;
+  /** null when unknown. */
+  registered: boolean | null;
+  /** Only when unknown: why, in plain language. */
+  message?: string;
   devices: Device[];
   unavailableNodes: string[];
 }

@@ -1,7 +1,13 @@
 // An in-memory admin API (the /api/v1/admin contract) for component tests: stateful, so a test
 // sees its own changes, and it records every request for assertions about what was sent.
 import { http, HttpResponse, type RequestHandler } from 'msw';
-import type { AdminExtension, AdminRole, CsvRowError } from '../../../src/admin/api/types.ts';
+import type {
+  AdminExtension,
+  AdminRegistration,
+  AdminRole,
+  CsvRowError,
+  KickOutcome,
+} from '../../../src/admin/api/types.ts';
 import { API_TEST_URL } from './scenarios.ts';
 
 const BASE = `${API_TEST_URL}/api/v1/admin`;
@@ -23,6 +29,16 @@ export interface Recorded {
   body: string;
 }
 
+/** The registration fields of an extension with no device. */
+const NO_DEVICE = {
+  registeredAt: null,
+  expiresAt: null,
+  node: null,
+  clientIp: null,
+  clientName: null,
+  contacts: 0,
+} as const;
+
 function row(number: string, name: string, extra: Partial<AdminExtension> = {}): AdminExtension {
   return {
     number,
@@ -36,15 +52,7 @@ function row(number: string, name: string, extra: Partial<AdminExtension> = {}):
     allowedIps: [],
     forwarding: null,
     dnd: false,
-    registration: {
-      registered: false,
-      registeredAt: null,
-      expiresAt: null,
-      node: null,
-      clientIp: null,
-      clientName: null,
-      contacts: 0,
-    },
+    registration: { status: 'unregistered', registered: false, ...NO_DEVICE },
     lastRegisteredAt: null,
     createdAt: `2026-11-0${(Number(number) % 9) + 1}T08:00:00.000Z`,
     updatedAt: '2026-11-20T08:00:00.000Z',
@@ -61,6 +69,7 @@ export function seedRows(): AdminExtension[] {
       manualDialing: true,
       callRecording: true,
       registration: {
+        status: 'registered',
         registered: true,
         registeredAt: '2026-11-23T08:00:00.000Z',
         expiresAt: '2026-11-23T08:10:00.000Z',
@@ -93,6 +102,38 @@ export class FakeAdminServer {
   unavailableNodes: string[] = [];
   /** Set to hold list answers until it settles (a slow server). */
   listHeld: Promise<void> | null = null;
+  /** Set to make kicks (disable, regenerate) report that a phone-server node did not answer. */
+  kickNode: string | null = null;
+
+  /** `node` stops answering: the list names it, and rows without a device say registration unknown. */
+  silence(node: string): void {
+    this.unavailableNodes = [node];
+    this.kickNode = node;
+    const unknown = (number: string): AdminRegistration => ({
+      status: 'unknown',
+      registered: null,
+      message: `The phone server (node ${node}) did not answer, so whether extension ${number} is registered is unknown right now.`,
+      ...NO_DEVICE,
+    });
+    this.rows = this.rows.map((r) =>
+      r.registration.registered ? r : { ...r, registration: unknown(r.number) },
+    );
+  }
+
+  /** What a kick of `number`'s devices answers: delivered, or not while a node is silent. */
+  kick(number: string): KickOutcome {
+    if (!this.kickNode)
+      return {
+        delivered: true,
+        message: `The devices of extension ${number} were disconnected.`,
+        unreachableNodes: [],
+      };
+    return {
+      delivered: false,
+      message: `The phone server (node ${this.kickNode}) did not answer, so devices still signed in as extension ${number} could not be disconnected yet. Earshot keeps trying and disconnects them as soon as it answers again.`,
+      unreachableNodes: [this.kickNode],
+    };
+  }
 
   /** Requests whose path ends with `suffix` (and method, when given). */
   sent(suffix: string, method?: string): Recorded[] {
@@ -134,6 +175,12 @@ export class FakeAdminServer {
   #list(url: URL): Response {
     if (this.listFailure) return err(503, 'unavailable', this.listFailure);
     const p = url.searchParams;
+    if (p.has('registered') && this.unavailableNodes.length)
+      return err(
+        503,
+        'registration-unknown',
+        `The phone server (node ${this.unavailableNodes.join(', ')}) did not answer, so which extensions are registered cannot be told right now. Try again in a moment, or list without the registration filter.`,
+      );
     const q = (p.get('q') ?? '').toLowerCase();
     const flag = (name: string) => (p.has(name) ? p.get(name) === 'true' : undefined);
     const filters = {
@@ -197,7 +244,10 @@ export class FakeAdminServer {
         },
       );
     const next = this.#update(current.number, body);
-    return HttpResponse.json(next, { headers: { etag: next.etag } });
+    const kicked = current.enabled && body.enabled === false;
+    return HttpResponse.json(kicked ? { ...next, kick: this.kick(number) } : next, {
+      headers: { etag: next.etag },
+    });
   }
 
   #create(body: Partial<AdminExtension> & { password?: string }): Response {
@@ -366,7 +416,9 @@ export class FakeAdminServer {
         `${BASE}/extensions/:number/:action`,
         guarded((_request, { number = '', action }) => {
           const next = this.#update(number, { enabled: action === 'enable' });
-          return HttpResponse.json(next, { headers: { etag: next.etag } });
+          return HttpResponse.json(action === 'disable' ? { ...next, kick: this.kick(number) } : next, {
+            headers: { etag: next.etag },
+          });
         }),
       ),
       http.delete(
@@ -385,7 +437,11 @@ export class FakeAdminServer {
       http.post(
         `${BASE}/extensions/:number/secret/:what`,
         guarded((_request, { number = '', what }) =>
-          HttpResponse.json({ password: what === 'reveal' ? `Reveal-${number}-pw` : `Fresh-${number}-pw` }),
+          HttpResponse.json(
+            what === 'reveal'
+              ? { password: `Reveal-${number}-pw` }
+              : { password: `Fresh-${number}-pw`, kick: this.kick(number) },
+          ),
         ),
       ),
       http.post(

@@ -4,12 +4,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { writeAudit } from '../../../audit.ts';
 import {
   deleteExtensionIf,
-  revokeAgentSessions,
   updateExtensionIf,
   type ChangeOutcome,
   type ExtensionChanges,
 } from '../../../extensions/admin-update.ts';
-import { disconnectAfterChange } from '../../../extensions/status.ts';
+import {
+  applyEnabled,
+  auditedDisconnect,
+  disconnectAfterChange,
+  shutOut,
+  type Disconnect,
+  type KickDevices,
+} from '../../../extensions/status.ts';
 import type { Extension } from '../../../db/schema.ts';
 import { actorOf, requireAdmin, type AdminPrincipal } from '../../admin-auth.ts';
 import type { ApiContext } from '../../context.ts';
@@ -29,7 +35,7 @@ import {
   numberParam,
   toAdminExtension,
 } from './extension-view.ts';
-import { AdminExtension, ConflictResponse, PatchBody } from './schemas.ts';
+import { ChangedExtension, ConflictResponse, PatchBody } from './schemas.ts';
 
 const ONE = `${ADMIN_BASE}/extensions/{number}`;
 const auth = { 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
@@ -42,12 +48,12 @@ export const extensionChangeDocs: RouteDoc[] = [
     method: 'PATCH',
     url: ONE,
     summary:
-      'Change any of name, enabled, manualDialing, callRecording, callLimit, allowedIps, forwarding, dnd. Needs If-Match (428 without, 412 with the current row when someone else changed it). Disabling kicks the registrations at once.',
+      'Change any of name, enabled, manualDialing, callRecording, callLimit, allowedIps, forwarding, dnd (only the fields sent are written). Needs If-Match (428 without, 412 with the current row when someone else changed it). Disabling kicks the registrations at once; `kick` says whether every Kamailio node could be reached (it is retried when not).',
     auth: true,
     body: PatchBody,
     headers: IF_MATCH,
     responses: {
-      200: AdminExtension,
+      200: ChangedExtension,
       400: ErrorResponse,
       ...auth,
       412: ConflictResponse,
@@ -57,17 +63,18 @@ export const extensionChangeDocs: RouteDoc[] = [
   {
     method: 'POST',
     url: `${ONE}/enable`,
-    summary: 'Enable the extension (no If-Match needed; for automation).',
+    summary:
+      'Enable the extension (no If-Match needed: it applies whatever else is changing the extension; for automation).',
     auth: true,
-    responses: { 200: AdminExtension, ...auth },
+    responses: { 200: ChangedExtension, ...auth },
   },
   {
     method: 'POST',
     url: `${ONE}/disable`,
     summary:
-      'Disable the extension: Kamailio refuses it at once, its devices are kicked and its agents logged out.',
+      'Disable the extension (no If-Match needed: a disable always applies, and edits read before it get 412): Kamailio refuses it at once, its devices are kicked and its agents logged out, even when it was disabled already. `kick.delivered` is false when a Kamailio node did not answer; the kick is then retried until it does.',
     auth: true,
-    responses: { 200: AdminExtension, ...auth },
+    responses: { 200: ChangedExtension, ...auth },
   },
   {
     method: 'DELETE',
@@ -99,37 +106,38 @@ async function settle(
   return outcome;
 }
 
-async function applyChanges(
+const kickOf =
+  (ctx: ApiContext): KickDevices =>
+  (target) =>
+    kickDevices(ctx, target);
+
+async function audit(
   ctx: ApiContext,
   request: FastifyRequest,
   admin: AdminPrincipal,
-  changes: ExtensionChanges,
-  revision: number | null,
   action: string,
-) {
-  const number = numberParam(request);
-  const outcome = await updateExtensionIf(ctx.db, number, changes, revision, ctx.now());
-  const { before, extension } = await settle(ctx, number, outcome);
-  const kick = (target: string) => kickDevices(ctx, request, target);
-  const disconnect = await disconnectAfterChange(ctx.db, kick, before, extension);
+  extension: Extension,
+  details: Record<string, string | number | boolean | null>,
+): Promise<void> {
   await writeAudit(
     ctx.db,
     {
       actor: actorOf(admin),
       action,
-      target: number,
+      target: extension.number,
       ip: request.ip,
-      details: { ...changedFields(changes), ...disconnect, revision: extension.revision },
+      details: { ...details, revision: extension.revision },
     },
     ctx.now(),
   );
-  return extension;
 }
 
-async function send(ctx: ApiContext, reply: FastifyReply, extension: Extension) {
+/** The changed row with its ETag, its live registration and, when devices were kicked, how that went. */
+async function send(ctx: ApiContext, reply: FastifyReply, extension: Extension, disconnect: Disconnect) {
+  const body = toAdminExtension(extension, await liveRegistrations(ctx, extension.number));
   return reply
     .header('etag', etagOf(extension))
-    .send(toAdminExtension(extension, await liveRegistrations(ctx, extension.number)));
+    .send(disconnect.kick ? { ...body, kick: disconnect.kick } : body);
 }
 
 async function patch(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
@@ -143,13 +151,28 @@ async function patch(ctx: ApiContext, request: FastifyRequest, reply: FastifyRep
       'Send the If-Match header with the ETag you read, so nobody else’s change is overwritten.',
     );
   const changes: ExtensionChanges = checkedSettings(parseWith(PatchBody, request.body ?? {}), number);
-  return send(ctx, reply, await applyChanges(ctx, request, admin, changes, revision, 'extension.update'));
+  const outcome = await updateExtensionIf(ctx.db, number, changes, revision, ctx.now());
+  const { before, extension } = await settle(ctx, number, outcome);
+  const disconnect = await disconnectAfterChange(ctx.db, kickOf(ctx), before, extension);
+  await audit(ctx, request, admin, 'extension.update', extension, {
+    ...changedFields(changes),
+    ...auditedDisconnect(disconnect),
+  });
+  return send(ctx, reply, extension, disconnect);
 }
 
+/** Enable/disable: one unconditional write, so nothing racing it makes it fail or undoes it. */
 async function setEnabled(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, enabled: boolean) {
   const admin = await requireAdmin(ctx, request, 'admin');
+  const number = numberParam(request);
+  const result = await applyEnabled(ctx.db, kickOf(ctx), number, enabled, ctx.now());
+  if (!result) throw notFound(number);
   const action = enabled ? 'extension.enable' : 'extension.disable';
-  return send(ctx, reply, await applyChanges(ctx, request, admin, { enabled }, null, action));
+  await audit(ctx, request, admin, action, result.extension, {
+    enabled,
+    ...(enabled ? {} : auditedDisconnect(result.disconnect)),
+  });
+  return send(ctx, reply, result.extension, result.disconnect);
 }
 
 async function remove(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
@@ -157,8 +180,7 @@ async function remove(ctx: ApiContext, request: FastifyRequest, reply: FastifyRe
   const number = numberParam(request);
   const outcome = await deleteExtensionIf(ctx.db, number, ifMatchRevision(request));
   const { before } = await settle(ctx, number, outcome);
-  const sessionsRevoked = await revokeAgentSessions(ctx.db, number);
-  const kicked = await kickDevices(ctx, request, number);
+  const disconnect = await shutOut(ctx.db, kickOf(ctx), number);
   await writeAudit(
     ctx.db,
     {
@@ -166,7 +188,7 @@ async function remove(ctx: ApiContext, request: FastifyRequest, reply: FastifyRe
       action: 'extension.delete',
       target: number,
       ip: request.ip,
-      details: { name: before.name, kicked, sessionsRevoked },
+      details: { name: before.name, ...auditedDisconnect(disconnect) },
     },
     ctx.now(),
   );

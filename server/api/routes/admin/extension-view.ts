@@ -2,7 +2,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { Extension } from '../../../db/schema.ts';
 import { checkCidrList } from '../../../extensions/cidr.ts';
-import type { Registration } from '../../../kamailio/types.ts';
+import type { KickReport } from '../../../kamailio/kick-queue.ts';
+import { lookupOrSilent, phoneServer, type Registration } from '../../../kamailio/types.ts';
 import type { PolicyVerdict } from '../../../security/password-policy.ts';
 import type { ApiContext } from '../../context.ts';
 import { HttpError } from '../../errors.ts';
@@ -17,27 +18,47 @@ export const ADMIN_BASE = '/api/v1/admin';
 /** The ETag of a row: its revision, quoted. */
 export const etagOf = (row: Extension): string => `"${row.revision}"`;
 
-/** The registration summary: the most recently refreshed device leads, `contacts` counts all. */
-function registrationOf(registrations: readonly Registration[]): AdminExtension['registration'] {
-  const lead = [...registrations].sort((a, b) => b.expiresAt.localeCompare(a.expiresAt))[0];
-  if (!lead)
+/** What Kamailio said of an extension's registrations, and which nodes did not answer. */
+export interface LiveRegistrations {
+  registrations: readonly Registration[];
+  unreachableNodes: readonly string[];
+}
+
+/** Nobody registered, every node answered (a new extension). */
+export const NOT_REGISTERED: LiveRegistrations = { registrations: [], unreachableNodes: [] };
+
+const NO_DEVICE = {
+  registeredAt: null,
+  expiresAt: null,
+  node: null,
+  clientIp: null,
+  clientName: null,
+  contacts: 0,
+};
+
+/**
+ * The registration summary: the most recently refreshed device leads, `contacts` counts all.
+ * No device found while a node did not answer is "unknown" (it may hold the bindings), never "no".
+ */
+function registrationOf(number: string, live: LiveRegistrations): AdminExtension['registration'] {
+  const lead = [...live.registrations].sort((a, b) => b.expiresAt.localeCompare(a.expiresAt))[0];
+  if (!lead && live.unreachableNodes.length > 0)
     return {
-      registered: false,
-      registeredAt: null,
-      expiresAt: null,
-      node: null,
-      clientIp: null,
-      clientName: null,
-      contacts: 0,
+      status: 'unknown',
+      registered: null,
+      message: `${phoneServer(live.unreachableNodes)} did not answer, so whether extension ${number} is registered is unknown right now.`,
+      ...NO_DEVICE,
     };
+  if (!lead) return { status: 'unregistered', registered: false, ...NO_DEVICE };
   return {
+    status: 'registered',
     registered: true,
     registeredAt: lead.registeredAt,
     expiresAt: lead.expiresAt,
     node: lead.node,
     clientIp: lead.clientIp || null,
     clientName: lead.userAgent || null,
-    contacts: registrations.length,
+    contacts: live.registrations.length,
   };
 }
 
@@ -48,10 +69,7 @@ export function registeredSince(registrations: readonly Registration[] | undefin
 }
 
 /** An extension as the admin API shows it: every field of the account list, the password masked. */
-export function toAdminExtension(
-  row: Extension,
-  registrations: readonly Registration[] = [],
-): AdminExtension {
+export function toAdminExtension(row: Extension, live: LiveRegistrations = NOT_REGISTERED): AdminExtension {
   return {
     number: row.number,
     name: row.name,
@@ -64,7 +82,7 @@ export function toAdminExtension(
     allowedIps: row.allowed_ips.split(',').filter(Boolean),
     forwarding: row.forwarding,
     dnd: row.dnd === 1,
-    registration: registrationOf(registrations),
+    registration: registrationOf(row.number, live),
     lastRegisteredAt: row.last_registered_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -73,12 +91,10 @@ export function toAdminExtension(
   };
 }
 
-/** The live registrations of one extension; Kamailio being down shows it unregistered, never fails. */
-export async function liveRegistrations(ctx: ApiContext, number: string): Promise<Registration[]> {
-  return ctx.registrar.lookup(number).then(
-    (result) => result.registrations,
-    () => [],
-  );
+/** The live registrations of one extension; Kamailio being down makes them unknown, never fails. */
+export function liveRegistrations(ctx: ApiContext, number: string): Promise<LiveRegistrations> {
+  const nodes = ctx.config.kamailioNodes.map((node) => node.name);
+  return lookupOrSilent(ctx.registrar, number, nodes);
 }
 
 /** The extension number from the path; anything else is a plain 404. */
@@ -132,32 +148,19 @@ export function ifMatchRevision(request: FastifyRequest): number | null {
 }
 
 /** 412 with the row as it is now, so the console can show what changed. */
-export function conflict(current: Extension, registrations: readonly Registration[]): HttpError {
+export function conflict(current: Extension, live: LiveRegistrations): HttpError {
   return new HttpError(
     412,
     'conflict',
     `Someone else changed extension ${current.number} since you opened it. Reload and try again.`,
-    { current: toAdminExtension(current, registrations) },
+    { current: toAdminExtension(current, live) },
   );
 }
 
 /**
- * Removes the extension's live registrations (and closes their WebSockets). Kamailio being
- * unreachable does not undo the change; it is logged and reported as false.
+ * Removes the extension's live registrations (and closes their WebSockets). A node that does not
+ * answer does not undo the change: the report says so and the kick is retried there.
  */
-export async function kickDevices(
-  ctx: ApiContext,
-  request: FastifyRequest,
-  number: string,
-): Promise<boolean> {
-  try {
-    await ctx.registrar.kick(number);
-    return true;
-  } catch (error) {
-    request.log.warn(
-      { extension: number, reason: error instanceof Error ? error.message : String(error) },
-      'could not disconnect the devices of an extension',
-    );
-    return false;
-  }
+export function kickDevices(ctx: ApiContext, number: string): Promise<KickReport> {
+  return ctx.kicks.kick(number);
 }

@@ -4,7 +4,7 @@ import { writeAudit } from '../../../audit.ts';
 import { listExtensions, type ExtensionFilter } from '../../../extensions/admin-list.ts';
 import { isUniqueViolation } from '../../../extensions/batch.ts';
 import { createExtension, DuplicateExtensionError, findExtension } from '../../../extensions/repository.ts';
-import type { RegistrationDump } from '../../../kamailio/types.ts';
+import { phoneServer, type RegistrationDump } from '../../../kamailio/types.ts';
 import { checkPassword } from '../../../security/password-policy.ts';
 import { actorOf, requireAdmin } from '../../admin-auth.ts';
 import type { ApiContext } from '../../context.ts';
@@ -32,10 +32,10 @@ export const extensionDocs: RouteDoc[] = [
     method: 'GET',
     url: `${ADMIN_BASE}/extensions`,
     summary:
-      'One page of extensions with every field of the account list and the live registration (one registrar dump per request); search q matches a number prefix or a name substring.',
+      'One page of extensions with every field of the account list and the live registration (one registrar dump per request); search q matches a number prefix or a name substring. A row without a device found while a Kamailio node did not answer says registration status "unknown" (registered: null); the registered filter then answers 503, as it cannot be told.',
     auth: true,
     query: ListQuery,
-    responses: { 200: ListResponse, 400: ErrorResponse, ...auth },
+    responses: { 200: ListResponse, 400: ErrorResponse, ...auth, 503: ErrorResponse },
   },
   {
     method: 'GET',
@@ -57,7 +57,7 @@ export const extensionDocs: RouteDoc[] = [
 const bool = (text: 'true' | 'false' | undefined): boolean | undefined =>
   text === undefined ? undefined : text === 'true';
 
-/** One registrar dump; Kamailio being unreachable shows every row unregistered and names the nodes. */
+/** One registrar dump; Kamailio being unreachable makes the rows without a device unknown, and names the nodes. */
 async function dumpRegistrations(ctx: ApiContext): Promise<RegistrationDump> {
   try {
     return await ctx.registrar.listAll();
@@ -66,19 +66,28 @@ async function dumpRegistrations(ctx: ApiContext): Promise<RegistrationDump> {
   }
 }
 
+/** The registered filter, or 503 when a node did not answer (its registrations cannot be told). */
+function registeredFilter(dump: RegistrationDump, registered: boolean | undefined): ExtensionFilter {
+  if (registered === undefined) return {};
+  if (dump.unreachableNodes.length > 0)
+    throw new HttpError(
+      503,
+      'registration-unknown',
+      `${phoneServer(dump.unreachableNodes)} did not answer, so which extensions are registered cannot be told right now. Try again in a moment, or list without the registration filter.`,
+    );
+  return { registered: { is: registered, numbers: [...dump.registrations.keys()] } };
+}
+
 async function list(ctx: ApiContext, request: FastifyRequest) {
   await requireAdmin(ctx, request, 'viewer');
   const query = parseWith(ListQuery, request.query);
   const dump = await dumpRegistrations(ctx);
-  const registered = bool(query.registered);
   const filter: ExtensionFilter = {
     q: query.q,
     enabled: bool(query.enabled),
     manualDialing: bool(query.manualDialing),
     callRecording: bool(query.callRecording),
-    ...(registered === undefined
-      ? {}
-      : { registered: { is: registered, numbers: [...dump.registrations.keys()] } }),
+    ...registeredFilter(dump, bool(query.registered)),
   };
   const { rows, total } = await listExtensions(ctx.db, {
     filter,
@@ -89,7 +98,12 @@ async function list(ctx: ApiContext, request: FastifyRequest) {
     registeredAt: (number) => registeredSince(dump.registrations.get(number)),
   });
   return {
-    items: rows.map((row) => toAdminExtension(row, dump.registrations.get(row.number))),
+    items: rows.map((row) =>
+      toAdminExtension(row, {
+        registrations: dump.registrations.get(row.number) ?? [],
+        unreachableNodes: dump.unreachableNodes,
+      }),
+    ),
     total,
     page: query.page,
     pageSize: query.pageSize,

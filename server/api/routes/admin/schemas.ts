@@ -37,7 +37,12 @@ export const ApiKeyList = z.object({ items: z.array(ApiKeyItem) });
 export const ApiKeyCreated = z.object({ id: z.string(), name: z.string(), role, key: z.string() });
 
 export const Registration = z.object({
-  registered: z.boolean(),
+  /** unknown: a Kamailio node that may hold the extension's bindings did not answer. */
+  status: z.enum(['registered', 'unregistered', 'unknown']),
+  /** null when unknown. */
+  registered: z.boolean().nullable(),
+  /** Only when unknown: why, in plain language. */
+  message: z.string().optional(),
   registeredAt: z.string().nullable(),
   expiresAt: z.string().nullable(),
   node: z.string().nullable(),
@@ -67,6 +72,16 @@ export const AdminExtension = z.object({
   etag: z.string(),
 });
 export type AdminExtension = z.infer<typeof AdminExtension>;
+
+/** Whether a change's kick of the devices reached every Kamailio node (it is retried when not). */
+export const KickOutcome = z.object({
+  delivered: z.boolean(),
+  message: z.string(),
+  unreachableNodes: z.array(z.string()),
+});
+
+/** The extension after a change; `kick` when its devices were kicked (disable, new allowed IPs). */
+export const ChangedExtension = AdminExtension.extend({ kick: KickOutcome.optional() });
 
 export const ListQuery = z.object({
   page: z.coerce.number({ error: 'page is a number' }).int().min(1, { error: 'page starts at 1' }).default(1),
@@ -154,6 +169,7 @@ export const SecretBody = z.strictObject({
   password: z.string({ error: 'password must be a string' }).min(1, { error: 'enter a password' }).max(1024),
 });
 export const SecretResponse = z.object({ password: z.string() });
+export const RegeneratedSecret = SecretResponse.extend({ kick: KickOutcome });
 
 export const NumberParams = z.object({
   number: z.string().regex(/^\d{4,8}$/, { error: 'an extension number has 4 to 8 digits' }),

@@ -12,8 +12,9 @@ import type { ApiContext } from '../../context.ts';
 import type { RouteDoc } from '../../route-doc.ts';
 import { ErrorResponse } from '../../schemas.ts';
 import { parseWith } from '../../validation.ts';
+import type { KickReport } from '../../../kamailio/kick-queue.ts';
 import { ADMIN_BASE, etagOf, kickDevices, notFound, numberParam, passwordRefused } from './extension-view.ts';
-import { SecretBody, SecretResponse } from './schemas.ts';
+import { RegeneratedSecret, SecretBody, SecretResponse } from './schemas.ts';
 
 const SECRET = `${ADMIN_BASE}/extensions/{number}/secret`;
 const auth = { 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
@@ -30,9 +31,9 @@ export const secretDocs: RouteDoc[] = [
     method: 'POST',
     url: `${SECRET}/regenerate`,
     summary:
-      'A new high-entropy SIP password, returned this once (the ETag header is the new revision); devices are kicked and must be updated.',
+      'A new high-entropy SIP password, returned this once (the ETag header is the new revision); devices are kicked and must be updated (`kick.delivered` is false when a Kamailio node did not answer; the kick is retried until it does).',
     auth: true,
-    responses: { 200: SecretResponse, ...auth },
+    responses: { 200: RegeneratedSecret, ...auth },
   },
   {
     method: 'PUT',
@@ -64,7 +65,8 @@ const audit = (
 
 /**
  * Stores the new password, ends the agent's sessions and kicks its devices (like a self-service
- * change). Returns the row's new ETag (a new secret is a new revision), for the next If-Match.
+ * change). Returns the row's new ETag (a new secret is a new revision), for the next If-Match,
+ * and how the kick went.
  */
 async function replaceSecret(
   ctx: ApiContext,
@@ -73,14 +75,14 @@ async function replaceSecret(
   number: string,
   password: string,
   action: string,
-): Promise<string> {
+): Promise<{ etag: string; kick: KickReport }> {
   await setExtensionPassword(ctx.db, ctx.credentials, number, password, ctx.now());
   const updated = await findExtension(ctx.db, number);
   const sessionsRevoked = await revokeAgentSessions(ctx.db, number);
-  const kicked = await kickDevices(ctx, request, number);
-  await audit(ctx, request, admin, action, number, { sessionsRevoked, kicked });
+  const kick = await kickDevices(ctx, number);
+  await audit(ctx, request, admin, action, number, { sessionsRevoked, kicked: kick.delivered });
   if (!updated) throw notFound(number);
-  return etagOf(updated);
+  return { etag: etagOf(updated), kick };
 }
 
 async function reveal(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
@@ -96,7 +98,7 @@ async function regenerate(ctx: ApiContext, request: FastifyRequest, reply: Fasti
   const admin = await requireAdmin(ctx, request, 'admin');
   const extension = await target(ctx, request);
   const password = generatePassword();
-  const etag = await replaceSecret(
+  const { etag, kick } = await replaceSecret(
     ctx,
     request,
     admin,
@@ -104,7 +106,7 @@ async function regenerate(ctx: ApiContext, request: FastifyRequest, reply: Fasti
     password,
     'extension.secret.regenerate',
   );
-  return reply.header('cache-control', 'no-store').header('etag', etag).send({ password });
+  return reply.header('cache-control', 'no-store').header('etag', etag).send({ password, kick });
 }
 
 /** The self-service policy: 400 naming the broken rule, including reusing the current password. */
@@ -125,7 +127,14 @@ async function set(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply
   const extension = await target(ctx, request);
   const { password } = parseWith(SecretBody, request.body);
   checkChosenSecret(ctx, extension, password);
-  const etag = await replaceSecret(ctx, request, admin, extension.number, password, 'extension.secret.set');
+  const { etag } = await replaceSecret(
+    ctx,
+    request,
+    admin,
+    extension.number,
+    password,
+    'extension.secret.set',
+  );
   return reply.status(204).header('etag', etag).send();
 }
 

@@ -1,6 +1,6 @@
 // The extensions table of <earshot-admin-accounts>: every field of a row, sortable headers.
 import { html, nothing } from 'lit';
-import type { AdminExtension, ListQuery, SortKey } from '../../api/types.ts';
+import type { AdminExtension, AdminRegistration, ListQuery, SortKey } from '../../api/types.ts';
 import { copyIcon, eyeIcon, eyeOffIcon, regenerateIcon } from '../../internal/icons.ts';
 import { when } from '../../internal/format.ts';
 
@@ -80,6 +80,14 @@ function statusCell(row: AdminExtension, a: TableActions) {
   </td>`;
 }
 
+/** Registered, not registered, or unknown (a phone-server node did not answer: never guessed as "no"). */
+function registrationState(r: AdminRegistration) {
+  if (r.registered === null) return html`<span class="muted" title=${r.message ?? ''}>Unknown</span>`;
+  return r.registered
+    ? html`<span class="yes">Registered</span>`
+    : html`<span class="muted">Not registered</span>`;
+}
+
 function rowView(row: AdminExtension, a: TableActions) {
   const r = row.registration;
   return html`<tr>
@@ -88,9 +96,7 @@ function rowView(row: AdminExtension, a: TableActions) {
     ${secretCell(row, a)} ${statusCell(row, a)}
     <td>${onOff(row.manualDialing)}</td>
     <td>${onOff(row.callRecording)}</td>
-    <td>
-      ${r.registered ? html`<span class="yes">Registered</span>` : html`<span class="muted">Not registered</span>`}
-    </td>
+    <td>${registrationState(r)}</td>
     <td>${when(r.registeredAt)}</td>
     <td>${r.node ?? '—'}</td>
     <td>${r.clientIp ?? '—'}</td>
@@ -155,6 +161,7 @@ export function unavailableNotice(nodes: readonly string[] | undefined) {
   if (!nodes?.length) return nothing;
   const which = nodes.length === 1 ? `node ${nodes[0] ?? ''}` : `nodes ${nodes.join(', ')}`;
   return html`<p class="notice">
-    The phone server (${which}) did not answer: agents registered there show as not registered.
+    The phone server (${which}) did not answer: registrations it may hold show as Unknown, and the
+    registration filter cannot be used until it answers again.
   </p>`;
 }

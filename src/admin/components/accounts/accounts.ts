@@ -10,7 +10,7 @@ import type { AdminExtension, ListQuery, SortKey } from '../../api/types.ts';
 import { adminApiContext, requireApi } from '../../contexts.ts';
 import type { EarshotAdminChangedEvent } from '../../events/changed.ts';
 import { copyText } from '../../internal/clipboard.ts';
-import { messageOf } from '../../internal/format.ts';
+import { messageOf, withKickWarning } from '../../internal/format.ts';
 import '../bulk-dialog/bulk-dialog.ts';
 import '../confirm-dialog/confirm-dialog.ts';
 import type { EarshotAdminConfirm } from '../confirm-dialog/confirm-dialog.ts';
@@ -119,9 +119,12 @@ export class EarshotAdminAccounts extends LitElement {
     toggleEnabled: (row) =>
       void this.#act(
         async () => {
-          await requireApi(this.api).setEnabled(row.number, !row.enabled);
+          const { kick } = await requireApi(this.api).setEnabled(row.number, !row.enabled);
           await this.list.run();
-          return `Extension ${row.number} ${row.enabled ? 'disabled: its devices are signed out.' : 'enabled.'}`;
+          if (!row.enabled) return `Extension ${row.number} enabled.`;
+          return kick?.delivered === false
+            ? withKickWarning(`Extension ${row.number} disabled.`, kick)
+            : `Extension ${row.number} disabled: its devices are signed out.`;
         },
         `Extension ${row.number} could not be ${row.enabled ? 'disabled' : 'enabled'}.`,
       ),
@@ -150,9 +153,12 @@ export class EarshotAdminAccounts extends LitElement {
     });
     if (!ok) return;
     await this.#act(async () => {
-      const password = await requireApi(this.api).regenerate(row.number);
+      const { password, kick } = await requireApi(this.api).regenerate(row.number);
       this.revealed = new Map(this.revealed).set(row.number, password);
-      return `New password for ${row.number} is shown in the table. ${DEVICE_REMINDER}`;
+      return withKickWarning(
+        `New password for ${row.number} is shown in the table. ${DEVICE_REMINDER}`,
+        kick,
+      );
     }, 'No new password could be set.');
   }
 

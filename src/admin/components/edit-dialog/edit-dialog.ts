@@ -7,7 +7,7 @@ import { AdminApiError, type AdminApi } from '../../api/admin-api.ts';
 import type { AdminExtension, ExtensionSettings } from '../../api/types.ts';
 import { adminApiContext, requireApi } from '../../contexts.ts';
 import { EarshotAdminChangedEvent } from '../../events/changed.ts';
-import { messageOf } from '../../internal/format.ts';
+import { messageOf, withKickWarning } from '../../internal/format.ts';
 import { AdminDialog } from '../dialog/admin-dialog.ts';
 import { changedSettings, readSettings, settingsFields, settingsOf } from '../dialog/settings-fields.ts';
 import { conflictView } from './conflict-view.ts';
@@ -71,7 +71,8 @@ export class EarshotAdminEditDialog extends AdminDialog {
     this.error = '';
     try {
       const saved = await requireApi(this.api).update(row.number, row.etag, changes);
-      this.dispatchEvent(new EarshotAdminChangedEvent(`Extension ${row.number} saved.`, saved));
+      const message = withKickWarning(`Extension ${row.number} saved.`, saved.kick);
+      this.dispatchEvent(new EarshotAdminChangedEvent(message, saved));
       this.close();
     } catch (error) {
       if (error instanceof AdminApiError && error.status === 412) {
