@@ -55,7 +55,8 @@ export const csvDocs: RouteDoc[] = [
     summary:
       'All extensions as text/csv (number,name,enabled,manual_dialing,call_recording,call_limit,allowed_ips,forwarding,dnd,created_at). ?secrets=true adds a password column: admin role only, audited.',
     auth: true,
-    responses: { 200: null, 401: ErrorResponse, 403: ErrorResponse },
+    query: ExportQuery,
+    responses: { 200: null, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
   },
   {
     method: 'POST',
@@ -63,6 +64,7 @@ export const csvDocs: RouteDoc[] = [
     summary:
       'Import extensions from a text/csv body (same columns, password optional -> generated; up to 20 MB). ?dryRun=true reports every bad row with its line; otherwise all rows are created in one transaction or none.',
     auth: true,
+    query: ImportQuery,
     responses: {
       200: ImportDryRunResponse,
       201: ImportAppliedResponse,
