@@ -1,7 +1,9 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { writeAudit } from '../../../audit.ts';
 import {
+  chunked,
   findTakenNumbers,
   insertExtensions,
   isUniqueViolation,
@@ -31,6 +33,9 @@ export const IMPORT_BODY_LIMIT = 20 * 1024 * 1024;
 
 const count = (n: number): string => n.toLocaleString('en');
 const LIMITS_TEXT = `up to ${count(IMPORT_BODY_LIMIT / 1024 / 1024)} MB, ${count(IMPORT_LIMITS.maxRows)} rows, ${count(IMPORT_LIMITS.maxColumns)} columns and ${count(IMPORT_LIMITS.maxLineLength)} characters a row`;
+
+/** Passwords generated between two pauses of a large import (a few milliseconds each). */
+const PASSWORDS_PER_SLICE = 1_000;
 
 const EXPORT_URL = '/api/v1/admin/extensions.csv';
 const IMPORT_URL = '/api/v1/admin/extensions/import';
@@ -138,12 +143,26 @@ function invalidCsv({ errors, totalErrors }: ErrorReport): HttpError {
   );
 }
 
+type ImportInput = BatchInput & { generated: boolean };
+
+/** The rows with their passwords (generated where the file has none), pausing between slices. */
+async function withPasswords(rows: readonly ImportRow[]): Promise<ImportInput[]> {
+  const inputs: ImportInput[] = [];
+  for (const chunk of chunked(rows, PASSWORDS_PER_SLICE)) {
+    inputs.push(
+      ...chunk.map(({ line: _line, password, ...row }) => ({
+        ...row,
+        password: password ?? generatePassword(),
+        generated: password === undefined,
+      })),
+    );
+    await nextTurn();
+  }
+  return inputs;
+}
+
 async function applyImport(ctx: ApiContext, rows: ImportRow[], actor: string, ip: string) {
-  const inputs: (BatchInput & { generated: boolean })[] = rows.map(({ line: _line, password, ...row }) => ({
-    ...row,
-    password: password ?? generatePassword(),
-    generated: password === undefined,
-  }));
+  const inputs = await withPasswords(rows);
   const now = ctx.now();
   try {
     await ctx.db.transaction().execute(async (trx) => {
