@@ -12,6 +12,7 @@ const BENCHES = [
   'call-leak',
   'widget-load',
   'admin-scale',
+  'csv-limits',
 ];
 
 function runOne(name: string): number {

@@ -7,12 +7,14 @@ import { KickQueue } from '../kamailio/kick-queue.ts';
 import type { RegistrarClient } from '../kamailio/types.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { ApiContext } from './context.ts';
+import { clientErrorHandler } from './client-errors.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { startHousekeeping } from './housekeeping.ts';
 import { openApiDocument } from './openapi.ts';
 import { adminDocs, adminRoutes } from './routes/admin/index.ts';
 import { meDocs, meRoutes } from './routes/me.ts';
 import { metaDocs, metaRoutes } from './routes/meta.ts';
+import { requestGuard } from './request-guard.ts';
 import { passwordDocs, passwordRoutes } from './routes/password.ts';
 import { sessionDocs, sessionRoutes } from './routes/sessions.ts';
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleLimits } from './throttle.ts';
@@ -59,6 +61,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: loggerOptions(deps),
     bodyLimit: 64 * 1024,
     trustProxy: deps.config.trustProxy,
+    // Malformed addresses and requests Node refuses answer the same JSON error shape.
+    frameworkErrors: errorHandler,
+    clientErrorHandler,
   });
   const kicks = new KickQueue(deps.registrar, {
     log: app.log,
@@ -94,13 +99,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  const docs = [...sessionDocs, ...meDocs, ...passwordDocs, ...metaDocs, ...adminDocs];
+  app.addHook('onRequest', requestGuard(docs));
   sessionRoutes(app, ctx);
   meRoutes(app, ctx);
   passwordRoutes(app, ctx);
   metaRoutes(app, ctx);
   adminRoutes(app, ctx);
   startHousekeeping(app, ctx.throttle, deps.purgeEveryMs);
-  const document = openApiDocument([...sessionDocs, ...meDocs, ...passwordDocs, ...metaDocs, ...adminDocs]);
+  const document = openApiDocument(docs);
   app.get('/api/openapi.json', () => document);
   return app;
 }

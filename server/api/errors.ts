@@ -35,6 +35,16 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: st
     code: 'bad-content-length',
     message: 'The Content-Length header does not match the body.',
   },
+  FST_ERR_BAD_URL: {
+    status: 400,
+    code: 'bad-url',
+    message: 'The address is not valid: a % must be followed by two hexadecimal digits.',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    status: 414,
+    code: 'uri-too-long',
+    message: 'A part of the address is too long.',
+  },
 };
 
 const INVALID_JSON = { status: 400, code: 'invalid-json', message: 'The request body is not valid JSON.' };

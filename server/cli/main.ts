@@ -4,6 +4,7 @@ import { loadConfig } from '../config.ts';
 import { createExtension } from '../extensions/repository.ts';
 import { setExtensionEnabled } from '../extensions/status.ts';
 import { KamailioRegistrarClient } from '../kamailio/registrar-client.ts';
+import { unsafeTextProblem } from '../security/unsafe-text.ts';
 import { openCore, type Core } from '../services.ts';
 import { readSecretFromStdin } from './stdin.ts';
 
@@ -85,6 +86,18 @@ const COMMANDS: Record<string, Handler> = {
   },
 };
 
+/** Names, usernames and numbers given on the command line follow the API's text rule. */
+function checkArguments(positionals: readonly string[], flags: Record<string, unknown>): void {
+  const given = [
+    ...positionals.map((value) => ({ label: 'An argument', value })),
+    ...Object.entries(flags).map(([name, value]) => ({ label: `--${name}`, value })),
+  ];
+  for (const { label, value } of given) {
+    const problem = typeof value === 'string' ? unsafeTextProblem(value) : null;
+    if (problem) throw new Error(`${label} ${problem}.`);
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -106,6 +119,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
+  checkArguments(positionals, values);
   const rest = positionals.slice(COMMANDS[key] ? 2 : 1);
   const core = await openCore(loadConfig());
   try {

@@ -1,5 +1,7 @@
 // RFC 4180 CSV reading: quoted fields may hold commas, doubled quotes and line breaks; CRLF or LF
-// line ends; a UTF-8 byte-order mark is skipped. Pure, no I/O.
+// line ends; a UTF-8 byte-order mark is skipped. Pure, no I/O. Read one record at a time
+// (CsvReader) so a caller can pause between records, and with limits, so a hostile file (a header
+// of ten million commas) is refused after a few kilobytes instead of being split in memory.
 
 /** One CSV record and the physical line (1-based) it starts on, for error reports. */
 export interface CsvRecord {
@@ -18,21 +20,25 @@ export interface ParsedCsv {
   errors: CsvSyntaxError[];
 }
 
-/** Reads one quoted field starting after its opening quote; returns the value and where it ended. */
-function readQuoted(text: string, start: number): { value: string; end: number; newlines: number } | null {
-  let value = '';
-  let i = start;
-  let newlines = 0;
-  for (;;) {
-    const close = text.indexOf('"', i);
-    if (close === -1) return null;
-    const chunk = text.slice(i, close);
-    value += chunk;
-    newlines += countNewlines(chunk);
-    if (text[close + 1] === '"') {
-      value += '"';
-      i = close + 2;
-    } else return { value, end: close + 1, newlines };
+/** How large one record may be; a larger one stops the reading with a CsvLimitError. */
+export interface CsvLimits {
+  /** Most fields in one record. */
+  maxFields: number;
+  /** Most characters in one record (a quoted field may span several lines). */
+  maxRecordLength: number;
+}
+
+const UNLIMITED: CsvLimits = { maxFields: Infinity, maxRecordLength: Infinity };
+
+/** The input is over a limit: nothing after `line` was read. */
+export class CsvLimitError extends Error {
+  constructor(
+    readonly limit: 'fields' | 'length' | 'rows',
+    readonly line: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CsvLimitError';
   }
 }
 
@@ -42,13 +48,13 @@ function countNewlines(chunk: string): number {
   return count;
 }
 
-/** Index of the next comma or line end at or after `from` (text.length if none). */
-function nextDelimiter(text: string, from: number): number {
-  for (let i = from; i < text.length; i += 1) {
+/** Index of the next comma or line end at or after `from`, or `stop` if none comes before it. */
+function nextDelimiter(text: string, from: number, stop: number): number {
+  for (let i = from; i < stop; i += 1) {
     const ch = text.charCodeAt(i);
     if (ch === 44 || ch === 10 || ch === 13) return i;
   }
-  return text.length;
+  return stop;
 }
 
 /** Length of the line break at `i` (CRLF 2, LF or CR 1), 0 when none. */
@@ -60,44 +66,108 @@ function lineBreakAt(text: string, i: number): number {
 const isBlank = (fields: string[]): boolean => fields.length === 1 && fields[0] === '';
 
 /**
- * Parses CSV text into records with their line numbers. Blank lines are skipped. A quote that
- * appears inside an unquoted field is kept literally (lenient, like spreadsheets); an unterminated
- * quoted field is an error and ends the parse.
+ * Reads CSV text record by record. Blank lines are skipped. A quote that appears inside an
+ * unquoted field is kept literally (lenient, like spreadsheets); an unterminated quoted field is
+ * an error (`error`) and ends the reading.
  */
-export function parseCsv(input: string): ParsedCsv {
-  const text = input.startsWith('\uFEFF') ? input.slice(1) : input;
-  const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let line = 1;
-  let recordLine = 1;
-  let i = 0;
-  while (i <= text.length) {
-    let value: string;
-    if (text[i] === '"') {
-      const quoted = readQuoted(text, i + 1);
-      if (!quoted) {
-        return { records, errors: [{ line: recordLine, message: 'A quoted field is never closed.' }] };
-      }
-      const after = nextDelimiter(text, quoted.end);
-      value = quoted.value + text.slice(quoted.end, after);
-      line += quoted.newlines;
-      i = after;
-    } else {
-      const end = nextDelimiter(text, i);
-      value = text.slice(i, end);
-      i = end;
-    }
-    fields.push(value);
-    if (text[i] === ',') {
-      i += 1;
-      continue;
-    }
-    if (!isBlank(fields)) records.push({ line: recordLine, fields });
-    fields = [];
-    if (i >= text.length) break;
-    i += lineBreakAt(text, i);
-    line += 1;
-    recordLine = line;
+export class CsvReader {
+  /** Set when the reading ended at a syntax error. */
+  error: CsvSyntaxError | null = null;
+  readonly #text: string;
+  readonly #limits: CsvLimits;
+  #i = 0;
+  #line = 1;
+  #done = false;
+
+  constructor(input: string, limits: CsvLimits = UNLIMITED) {
+    this.#text = input.startsWith('\uFEFF') ? input.slice(1) : input;
+    this.#limits = limits;
   }
-  return { records, errors: [] };
+
+  /** The next non-blank record, or null at the end of the input (or at a syntax error). */
+  next(): CsvRecord | null {
+    while (!this.#done) {
+      const line = this.#line;
+      const fields = this.#readFields(line);
+      if (!fields) return null;
+      if (this.#i >= this.#text.length) this.#done = true;
+      else {
+        this.#i += lineBreakAt(this.#text, this.#i);
+        this.#line += 1;
+      }
+      if (!isBlank(fields)) return { line, fields };
+    }
+    return null;
+  }
+
+  /** The fields of the record starting at the cursor, leaving it on the line end; null at a syntax error. */
+  #readFields(line: number): string[] | null {
+    const start = this.#i;
+    const stop = Math.min(this.#text.length, start + this.#limits.maxRecordLength + 1);
+    const fields: string[] = [];
+    for (;;) {
+      const value = this.#text[this.#i] === '"' ? this.#readQuoted(line, stop) : this.#readPlain(stop);
+      if (value === null) return null;
+      if (this.#i - start > this.#limits.maxRecordLength) throw this.#tooLong(line);
+      fields.push(value);
+      if (fields.length > this.#limits.maxFields)
+        throw new CsvLimitError(
+          'fields',
+          line,
+          `Line ${line} has more than ${this.#limits.maxFields.toLocaleString('en')} fields.`,
+        );
+      if (this.#text[this.#i] !== ',') return fields;
+      this.#i += 1;
+    }
+  }
+
+  #readPlain(stop: number): string {
+    const end = nextDelimiter(this.#text, this.#i, stop);
+    const value = this.#text.slice(this.#i, end);
+    this.#i = end;
+    return value;
+  }
+
+  /** A quoted field (cursor on its opening quote) and whatever follows its closing quote up to the next delimiter. */
+  #readQuoted(line: number, stop: number): string | null {
+    const text = this.#text;
+    let value = '';
+    let i = this.#i + 1;
+    for (;;) {
+      const close = text.indexOf('"', i);
+      if (close === -1) {
+        this.error = { line, message: 'A quoted field is never closed.' };
+        this.#done = true;
+        return null;
+      }
+      if (close >= stop) throw this.#tooLong(line);
+      value += text.slice(i, close);
+      if (text[close + 1] !== '"') {
+        const after = nextDelimiter(text, close + 1, stop);
+        value += text.slice(close + 1, after);
+        this.#line += countNewlines(text.slice(this.#i, after));
+        this.#i = after;
+        return value;
+      }
+      value += '"';
+      i = close + 2;
+    }
+  }
+
+  #tooLong(line: number): CsvLimitError {
+    const max = this.#limits.maxRecordLength.toLocaleString('en');
+    return new CsvLimitError(
+      'length',
+      line,
+      `The row starting on line ${line} is longer than ${max} characters.`,
+    );
+  }
+}
+
+/** Parses CSV text into records with their line numbers (see CsvReader). */
+export function parseCsv(input: string, limits?: CsvLimits): ParsedCsv {
+  const reader = new CsvReader(input, limits);
+  const records: CsvRecord[] = [];
+  for (let record = reader.next(); record; record = reader.next()) records.push(record);
+  return { records, errors: reader.error ? [reader.error] : [] };
 }

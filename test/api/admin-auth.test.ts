@@ -394,6 +394,18 @@ describe('admin API surface', () => {
       );
       assert.equal(badRole.status, 1);
       assert.match(badRole.stderr, /--role admin\|viewer/);
+      const override = cli(
+        ['admin', 'create', '--username', 'ad\u202Emin', '--password-stdin'],
+        `${ADMIN_PASSWORD}\n`,
+      );
+      assert.equal(override.status, 1);
+      assert.match(override.stderr, /--username contains an invisible text-direction override/);
+      const control = cli(
+        ['extension', 'create', '5001', '--name', 'Ada', '--password-stdin'],
+        'lantern-orbit\u0007velvet-canyon-9\n',
+      );
+      assert.equal(control.status, 1);
+      assert.match(control.stderr, /password on standard input contains a control character/);
       const db = openDatabase(url);
       try {
         const row = await db.kysely.selectFrom('admins').selectAll().executeTakeFirstOrThrow();

@@ -8,6 +8,7 @@ import {
   dialogOf,
   mountConsole,
   press,
+  textOf,
   waitForText,
   waitOpen,
 } from '../support/msw/admin-console.ts';
@@ -52,6 +53,30 @@ describe('admin console: CSV', () => {
     ]);
     expect(fake.sent('/extensions/import')[0]?.headers.get('content-type')).to.equal('text/csv');
     await expect(el).to.be.accessible();
+  });
+
+  it('lists the first 100 problems and says how many more there are', async () => {
+    const { el } = await mountConsole('alice');
+    press(accountsOf(el), 'Import CSV');
+    const dialog = dialogOf(el, 'earshot-admin-import-dialog');
+    await waitOpen(dialog);
+    const bad = Array.from({ length: 250 }, (_, i) => `x${String(i)},Bad Code`).join('\n');
+    chooseFile(dialog, `number,name\n${bad}\n`, 'big.csv');
+    await waitForText(dialog, '250 problems found in big.csv');
+    expect(dialog.shadowRoot?.querySelectorAll('tbody tr').length).to.equal(100);
+    await waitForText(dialog, '…and 150 more problems not listed. Fix these and check the file again.');
+    expect((buttons(dialog, 'Import')[0] as HTMLButtonElement).disabled).to.equal(true);
+    await expect(el).to.be.accessible();
+  });
+
+  it('a file with problems in fewer than the listed rows says nothing more', async () => {
+    const { el } = await mountConsole('alice');
+    press(accountsOf(el), 'Import CSV');
+    const dialog = dialogOf(el, 'earshot-admin-import-dialog');
+    await waitOpen(dialog);
+    chooseFile(dialog, 'number,name\nabc,Bad\n');
+    await waitForText(dialog, '1 problem found in agents.csv');
+    expect(textOf(dialog)).not.to.include('more problem');
   });
 
   it('imports a clean file after the dry run and shows the generated passwords', async () => {

@@ -142,11 +142,12 @@ export interface CsvRowError {
   message: string;
 }
 
-/** A dry-run CSV import. */
+/** A dry-run CSV import: the first problems (up to 100, in line order) and how many there are. */
 export interface ImportCheck {
   ok: boolean;
   rows: number;
   errors: CsvRowError[];
+  totalErrors: number;
 }
 
 /** An applied CSV import: generated passwords only. */

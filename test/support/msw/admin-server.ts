@@ -308,9 +308,10 @@ export class FakeAdminServer {
         return [{ line: i + 2, column: 'number', message: `Extension ${number} already exists.` }];
       return [];
     });
-    if (dryRun) return HttpResponse.json({ ok: errors.length === 0, rows: lines.length, errors });
-    if (errors.length)
-      return err(422, 'invalid-csv', 'The file has errors; nothing was imported.', { errors });
+    // Like the service: the first 100 errors are listed, totalErrors counts them all.
+    const listed = { errors: errors.slice(0, 100), totalErrors: errors.length };
+    if (dryRun) return HttpResponse.json({ ok: errors.length === 0, rows: lines.length, ...listed });
+    if (errors.length) return err(422, 'invalid-csv', 'The file has errors; nothing was imported.', listed);
     const passwords = lines.map((line) => {
       const [number = '', name = ''] = line.split(',');
       this.rows.push(row(number, name));

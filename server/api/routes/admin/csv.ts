@@ -1,19 +1,23 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { writeAudit } from '../../../audit.ts';
 import {
+  chunked,
   findTakenNumbers,
   insertExtensions,
   isUniqueViolation,
   type BatchInput,
 } from '../../../extensions/batch.ts';
 import { csvHeader, extensionCsvLine } from '../../../extensions/csv-columns.ts';
-import { parseCsv } from '../../../extensions/csv-parse.ts';
+import { CsvLimitError } from '../../../extensions/csv-parse.ts';
 import {
-  sortErrors,
+  addErrors,
+  IMPORT_LIMITS,
   takenErrors,
-  validateImport,
-  type ImportError,
+  validateCsv,
+  type ErrorReport,
+  type ImportCheck,
   type ImportRow,
 } from '../../../extensions/import-validate.ts';
 import { generatePassword } from '../../../security/password-generator.ts';
@@ -24,8 +28,14 @@ import type { RouteDoc } from '../../route-doc.ts';
 import { ErrorResponse } from '../../schemas.ts';
 import { parseWith } from '../../validation.ts';
 
-/** Largest CSV accepted by the import (about 200,000 rows). */
+/** Largest CSV body accepted by the import (rows and columns are capped by IMPORT_LIMITS). */
 export const IMPORT_BODY_LIMIT = 20 * 1024 * 1024;
+
+const count = (n: number): string => n.toLocaleString('en');
+const LIMITS_TEXT = `up to ${count(IMPORT_BODY_LIMIT / 1024 / 1024)} MB, ${count(IMPORT_LIMITS.maxRows)} rows, ${count(IMPORT_LIMITS.maxColumns)} columns and ${count(IMPORT_LIMITS.maxLineLength)} characters a row`;
+
+/** Passwords generated between two pauses of a large import (a few milliseconds each). */
+const PASSWORDS_PER_SLICE = 1_000;
 
 const EXPORT_URL = '/api/v1/admin/extensions.csv';
 const IMPORT_URL = '/api/v1/admin/extensions/import';
@@ -37,16 +47,15 @@ const ExportQuery = z.object({ secrets: trueFalse('secrets') });
 const ImportQuery = z.object({ dryRun: trueFalse('dryRun') });
 
 const RowError = z.object({ line: z.number(), column: z.string().nullable(), message: z.string() });
-export const ImportDryRunResponse = z.object({
-  ok: z.boolean(),
-  rows: z.number(),
-  errors: z.array(RowError),
-});
+/** The first 100 problems in line order; `totalErrors` counts every one. */
+const RowErrors = { errors: z.array(RowError), totalErrors: z.number() };
+export const ImportDryRunResponse = z.object({ ok: z.boolean(), rows: z.number(), ...RowErrors });
 export const ImportAppliedResponse = z.object({
   created: z.number(),
   passwords: z.array(z.object({ number: z.string(), password: z.string() })),
 });
-const InvalidCsvResponse = ErrorResponse.extend({ errors: z.array(RowError) });
+const InvalidCsvResponse = ErrorResponse.extend(RowErrors);
+const TooLargeResponse = ErrorResponse.extend({ line: z.number().optional() });
 
 export const csvDocs: RouteDoc[] = [
   {
@@ -55,21 +64,22 @@ export const csvDocs: RouteDoc[] = [
     summary:
       'All extensions as text/csv (number,name,enabled,manual_dialing,call_recording,call_limit,allowed_ips,forwarding,dnd,created_at). ?secrets=true adds a password column: admin role only, audited.',
     auth: true,
-    responses: { 200: null, 401: ErrorResponse, 403: ErrorResponse },
+    query: ExportQuery,
+    responses: { 200: null, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
   },
   {
     method: 'POST',
     url: IMPORT_URL,
-    summary:
-      'Import extensions from a text/csv body (same columns, password optional -> generated; up to 20 MB). ?dryRun=true reports every bad row with its line; otherwise all rows are created in one transaction or none.',
+    summary: `Import extensions from a text/csv body (same columns, password optional -> generated; ${LIMITS_TEXT}, else 413). ?dryRun=true reports the bad rows with their line (the first ${String(IMPORT_LIMITS.maxReportedErrors)}, and totalErrors); otherwise all rows are created in one transaction or none.`,
     auth: true,
+    query: ImportQuery,
     responses: {
       200: ImportDryRunResponse,
       201: ImportAppliedResponse,
       400: ErrorResponse,
       401: ErrorResponse,
       403: ErrorResponse,
-      413: ErrorResponse,
+      413: TooLargeResponse,
       415: ErrorResponse,
       422: InvalidCsvResponse,
     },
@@ -100,32 +110,59 @@ async function exportCsv(
   return csvHeader(secrets) + lines.join('');
 }
 
-/** Every problem of the file, including numbers that already exist (one lookup per 5,000 rows). */
-async function checkImport(
-  ctx: ApiContext,
-  text: string,
-): Promise<{ rows: ImportRow[]; errors: ImportError[]; total: number }> {
-  const check = validateImport(parseCsv(text));
-  const taken = await findTakenNumbers(ctx.db, [...new Set(check.rows.map((r) => r.number))]);
-  return { ...check, errors: sortErrors([...check.errors, ...takenErrors(check.rows, taken)]) };
-}
+const LIMIT_CODES = { fields: 'too-many-columns', length: 'line-too-long', rows: 'too-many-rows' } as const;
 
-function invalidCsv(errors: ImportError[]): HttpError {
-  const count = errors.length === 1 ? 'a problem' : `${errors.length} problems`;
+/** A file over IMPORT_LIMITS, refused whole (dry run or not). */
+function tooLarge(error: CsvLimitError): HttpError {
+  const split = error.limit === 'rows' ? ' Split it into smaller files.' : '';
   return new HttpError(
-    422,
-    'invalid-csv',
-    `The file has ${count}; nothing was imported. Fix the rows listed and import again.`,
-    { errors },
+    413,
+    LIMIT_CODES[error.limit],
+    `${error.message}${split} Nothing was checked or imported.`,
+    { line: error.line },
   );
 }
 
+/** The file's problems, including numbers that already exist (one lookup per 5,000 rows). */
+async function checkImport(ctx: ApiContext, text: string): Promise<ImportCheck> {
+  const check = await validateCsv(text).catch((error: unknown) => {
+    throw error instanceof CsvLimitError ? tooLarge(error) : error;
+  });
+  const taken = await findTakenNumbers(ctx.db, [...new Set(check.rows.map((r) => r.number))]);
+  return { ...check, ...addErrors(check, takenErrors(check.rows, taken)) };
+}
+
+function invalidCsv({ errors, totalErrors }: ErrorReport): HttpError {
+  const count = totalErrors === 1 ? 'a problem' : `${totalErrors.toLocaleString('en')} problems`;
+  const listed = errors.length < totalErrors ? ` (the first ${errors.length} are listed)` : '';
+  return new HttpError(
+    422,
+    'invalid-csv',
+    `The file has ${count}${listed}; nothing was imported. Fix the rows listed and import again.`,
+    { errors, totalErrors },
+  );
+}
+
+type ImportInput = BatchInput & { generated: boolean };
+
+/** The rows with their passwords (generated where the file has none), pausing between slices. */
+async function withPasswords(rows: readonly ImportRow[]): Promise<ImportInput[]> {
+  const inputs: ImportInput[] = [];
+  for (const chunk of chunked(rows, PASSWORDS_PER_SLICE)) {
+    inputs.push(
+      ...chunk.map(({ line: _line, password, ...row }) => ({
+        ...row,
+        password: password ?? generatePassword(),
+        generated: password === undefined,
+      })),
+    );
+    await nextTurn();
+  }
+  return inputs;
+}
+
 async function applyImport(ctx: ApiContext, rows: ImportRow[], actor: string, ip: string) {
-  const inputs: (BatchInput & { generated: boolean })[] = rows.map(({ line: _line, password, ...row }) => ({
-    ...row,
-    password: password ?? generatePassword(),
-    generated: password === undefined,
-  }));
+  const inputs = await withPasswords(rows);
   const now = ctx.now();
   try {
     await ctx.db.transaction().execute(async (trx) => {
@@ -149,7 +186,7 @@ async function applyImport(ctx: ApiContext, rows: ImportRow[], actor: string, ip
       ctx.db,
       rows.map((r) => r.number),
     );
-    throw invalidCsv(takenErrors(rows, taken));
+    throw invalidCsv(addErrors({ errors: [], totalErrors: 0 }, takenErrors(rows, taken)));
   }
   const passwords = inputs
     .filter((i) => i.generated)
@@ -205,9 +242,9 @@ export function csvRoutes(app: FastifyInstance, ctx: ApiContext): void {
         const admin = principals.get(request) ?? (await requireAdmin(ctx, request, 'admin'));
         const { dryRun } = parseWith(ImportQuery, request.query);
         const check = await checkImport(ctx, csvBody(request));
-        if (dryRun === 'true')
-          return { ok: check.errors.length === 0, rows: check.total, errors: check.errors };
-        if (check.errors.length) throw invalidCsv(check.errors);
+        const { errors, totalErrors } = check;
+        if (dryRun === 'true') return { ok: totalErrors === 0, rows: check.total, errors, totalErrors };
+        if (totalErrors) throw invalidCsv(check);
         return reply.status(201).send(await applyImport(ctx, check.rows, actorOf(admin), request.ip));
       },
     );

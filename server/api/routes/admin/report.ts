@@ -34,6 +34,7 @@ export const reportDocs: RouteDoc[] = [
     summary:
       'Extensions never registered, or not registered within the last ?hours (default 24), as kept by the registration watcher.',
     auth: true,
+    query: StaleQuery,
     responses: { 200: StaleReportResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
   },
 ];

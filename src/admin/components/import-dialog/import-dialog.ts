@@ -11,6 +11,8 @@ import { messageOf } from '../../internal/format.ts';
 import { AdminDialog } from '../dialog/admin-dialog.ts';
 import { credentialsText, credentialsView } from '../dialog/credentials.ts';
 
+const problems = (count: number): string => `${count.toLocaleString('en')} problem${count === 1 ? '' : 's'}`;
+
 const COLUMNS =
   'number, name, enabled, manual_dialing, call_recording, call_limit, allowed_ips, forwarding, dnd (password optional: generated when empty)';
 
@@ -61,8 +63,8 @@ export class EarshotAdminImportDialog extends AdminDialog {
     const check = await this.#upload(() => requireApi(this.api).checkCsv(file, this.#onProgress));
     if (!check) return;
     this.check = check;
-    this.status = check.errors.length
-      ? `${check.errors.length} problem${check.errors.length === 1 ? '' : 's'} found in ${file.name}; nothing was imported.`
+    this.status = check.totalErrors
+      ? `${problems(check.totalErrors)} found in ${file.name}; nothing was imported.`
       : `${check.rows} rows checked: no problems found.`;
   }
 
@@ -76,8 +78,12 @@ export class EarshotAdminImportDialog extends AdminDialog {
     try {
       return await send();
     } catch (error) {
-      const errors = error instanceof AdminApiError ? error.details.errors : undefined;
-      if (Array.isArray(errors)) this.check = { ok: false, rows: 0, errors: errors as CsvRowError[] };
+      const details = error instanceof AdminApiError ? error.details : {};
+      if (Array.isArray(details.errors)) {
+        const errors = details.errors as CsvRowError[];
+        const totalErrors = typeof details.totalErrors === 'number' ? details.totalErrors : errors.length;
+        this.check = { ok: false, rows: 0, errors, totalErrors };
+      }
       this.error = messageOf(error, 'The file could not be sent.');
       this.status = '';
       return null;
@@ -106,31 +112,40 @@ export class EarshotAdminImportDialog extends AdminDialog {
     this.status = await copyText(credentialsText(this.passwords), 'Passwords');
   };
 
-  private renderErrors(errors: CsvRowError[]) {
+  private renderErrors({ errors, totalErrors }: ImportCheck) {
+    const more = totalErrors - errors.length;
     return html`<div class="scroll" tabindex="0" aria-label="Problems by row">
-      <table>
-        <caption>
-          Problems (fix them in the file and choose it again)
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Line</th>
-            <th scope="col">Column</th>
-            <th scope="col">Problem</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${errors.map(
-            (e) =>
-              html`<tr>
-                <td>${e.line}</td>
-                <td>${e.column ?? '—'}</td>
-                <td>${e.message}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>`;
+        <table>
+          <caption>
+            Problems (fix them in the file and choose it again)
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Line</th>
+              <th scope="col">Column</th>
+              <th scope="col">Problem</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${errors.map(
+              (e) =>
+                html`<tr>
+                  <td>${e.line}</td>
+                  <td>${e.column ?? '—'}</td>
+                  <td>${e.message}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+      ${
+        more > 0
+          ? html`<p class="hint">
+              …and ${more.toLocaleString('en')} more ${more === 1 ? 'problem' : 'problems'} not listed. Fix
+              these and check the file again.
+            </p>`
+          : nothing
+      }`;
   }
 
   private renderForm() {
@@ -159,7 +174,7 @@ export class EarshotAdminImportDialog extends AdminDialog {
                 ${Math.round(this.progress * 100)} %
               </progress>`
       }
-      ${this.check?.errors.length ? this.renderErrors(this.check.errors) : nothing}`;
+      ${this.check?.errors.length ? this.renderErrors(this.check) : nothing}`;
   }
 
   override render() {
