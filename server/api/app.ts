@@ -1,5 +1,4 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
@@ -13,6 +12,7 @@ import { meDocs, meRoutes } from './routes/me.ts';
 import { metaDocs, metaRoutes } from './routes/meta.ts';
 import { passwordDocs, passwordRoutes } from './routes/password.ts';
 import { sessionDocs, sessionRoutes } from './routes/sessions.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleLimits } from './throttle.ts';
 
 export interface AppDeps {
@@ -62,14 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 64 * 1024,
     trustProxy: deps.config.trustProxy,
   });
-  // The widget script is loaded by portals on other origins: allow cross-origin reads (CORS still
-  // decides which origins may call the API with a token).
-  await app.register(helmet, {
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-    contentSecurityPolicy: {
-      directives: { 'connect-src': ["'self'", 'ws:', 'wss:', ...deps.config.allowedOrigins] },
-    },
-  });
+  await registerSecurityHeaders(app, deps.config);
   await app.register(cors, {
     origin: deps.config.allowedOrigins,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
