@@ -6,6 +6,7 @@ import type { RegistrarClient } from '../kamailio/types.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { ApiContext } from './context.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
+import { databaseProbe, HealthMonitor, kamailioProbe } from './health.ts';
 import { openApiDocument } from './openapi.ts';
 import { adminDocs, adminRoutes } from './routes/admin/index.ts';
 import { meDocs, meRoutes } from './routes/me.ts';
@@ -78,7 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   sessionRoutes(app, ctx);
   meRoutes(app, ctx);
   passwordRoutes(app, ctx);
-  metaRoutes(app, ctx);
+  metaRoutes(app, ctx, new HealthMonitor([databaseProbe(deps.db), kamailioProbe(deps.registrar)]));
   adminRoutes(app, ctx);
   const document = openApiDocument([...sessionDocs, ...meDocs, ...passwordDocs, ...metaDocs, ...adminDocs]);
   app.get('/api/openapi.json', () => document);
