@@ -27,15 +27,15 @@ const codeOf = (error: unknown): string => {
   return typeof code === 'string' ? ` (${code})` : '';
 };
 
-/** The database: a real query on the migration ledger, then whether it can be written. */
+/** The database: can it be written (file attributes, read-only transactions), then a real query on the ledger. */
 export function databaseProbe(db: Db): HealthProbe {
   const check = async (): Promise<ComponentHealth> => {
     try {
-      await sql`select count(*) as n from earshot_migrations`.execute(db.kysely);
       const problem = await db.writeProblem();
-      return problem
-        ? { name: 'database', status: 'read-only', message: `The database is read-only: ${problem}.` }
-        : { name: 'database', status: 'ok' };
+      if (problem)
+        return { name: 'database', status: 'read-only', message: `The database is read-only: ${problem}.` };
+      await sql`select count(*) as n from earshot_migrations`.execute(db.kysely);
+      return { name: 'database', status: 'ok' };
     } catch (error) {
       if (isReadOnlyDatabaseError(error))
         return { name: 'database', status: 'read-only', message: 'The database is read-only.' };
