@@ -1,5 +1,4 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
@@ -9,6 +8,7 @@ import type { SecretBox } from '../security/secret-box.ts';
 import type { ApiContext } from './context.ts';
 import { clientErrorHandler } from './client-errors.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
+import { databaseProbe, HealthMonitor, kamailioProbe } from './health.ts';
 import { startHousekeeping } from './housekeeping.ts';
 import { openApiDocument } from './openapi.ts';
 import { adminDocs, adminRoutes } from './routes/admin/index.ts';
@@ -17,6 +17,7 @@ import { metaDocs, metaRoutes } from './routes/meta.ts';
 import { requestGuard } from './request-guard.ts';
 import { passwordDocs, passwordRoutes } from './routes/password.ts';
 import { sessionDocs, sessionRoutes } from './routes/sessions.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleLimits } from './throttle.ts';
 
 export interface AppDeps {
@@ -79,14 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     throttle: new LoginThrottle(deps.db.kysely, deps.throttle ?? DEFAULT_THROTTLE, now),
     now,
   };
-  // The widget script is loaded by portals on other origins: allow cross-origin reads (CORS still
-  // decides which origins may call the API with a token).
-  await app.register(helmet, {
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-    contentSecurityPolicy: {
-      directives: { 'connect-src': ["'self'", 'ws:', 'wss:', ...deps.config.allowedOrigins] },
-    },
-  });
+  await registerSecurityHeaders(app, deps.config);
   await app.register(cors, {
     origin: deps.config.allowedOrigins,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
@@ -104,7 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   sessionRoutes(app, ctx);
   meRoutes(app, ctx);
   passwordRoutes(app, ctx);
-  metaRoutes(app, ctx);
+  metaRoutes(app, ctx, new HealthMonitor([databaseProbe(deps.db), kamailioProbe(deps.registrar)]));
   adminRoutes(app, ctx);
   startHousekeeping(app, ctx.throttle, deps.purgeEveryMs);
   const document = openApiDocument(docs);

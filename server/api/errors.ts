@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isReadOnlyDatabaseError } from '../db/writable.ts';
 
 /** An error the API answers with: an HTTP status, a kebab-case code and a plain-language sentence. */
 export class HttpError extends Error {
@@ -49,10 +50,17 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: st
 
 const INVALID_JSON = { status: 400, code: 'invalid-json', message: 'The request body is not valid JSON.' };
 
+const DATABASE_READ_ONLY = {
+  status: 503,
+  code: 'database-read-only',
+  message: 'The service cannot save anything right now (its database is read-only). Tell your administrator.',
+};
+
 function describe(error: FastifyError): { status: number; code: string; message: string } {
   const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
   if (known) return known;
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return INVALID_JSON;
+  if (isReadOnlyDatabaseError(error)) return DATABASE_READ_ONLY;
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500)
     return { status, code: 'bad-request', message: 'The request could not be understood.' };

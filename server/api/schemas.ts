@@ -69,6 +69,16 @@ export const PasswordChangeResponse = z.object({
 
 export const SuggestionResponse = z.object({ password: z.string(), entropyBits: z.number() });
 export const ClientConfigResponse = z.object({ sipServer: z.string(), realm: z.string() });
-export const HealthResponse = z.object({ ok: z.boolean(), database: z.string() });
+/** One component in GET /api/health: `database`, `kamailio` (one per node); later rtpengine, coturn. */
+export const ComponentHealth = z.object({
+  name: z.string(),
+  /** The node, for components that run on several (Kamailio). */
+  node: z.string().optional(),
+  status: z.enum(['ok', 'down', 'read-only']),
+  /** What is wrong, in words; absent when ok. */
+  message: z.string().optional(),
+});
+export type ComponentHealth = z.infer<typeof ComponentHealth>;
+export const HealthResponse = z.object({ ok: z.boolean(), components: z.array(ComponentHealth) });
 
 export type MeResponse = z.infer<typeof MeResponse>;

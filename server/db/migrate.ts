@@ -19,7 +19,17 @@ const MIGRATIONS: Migration[] = [
 /** Table versions Kamailio checks before it uses a table (auth_db: 7, as for `subscriber`). */
 const KAMAILIO_TABLE_VERSIONS: Record<string, number> = { extensions: 7 };
 
-async function ensureLedger(db: Kysely<Database>): Promise<void> {
+/** True when the migration ledger exists (asked first, so a migrated database sees no DDL at all). */
+async function hasLedger(db: Kysely<Database>, engine: 'sqlite' | 'postgres'): Promise<boolean> {
+  const query =
+    engine === 'sqlite'
+      ? sql`select 1 from sqlite_master where type = 'table' and name = 'earshot_migrations'`
+      : sql`select 1 from information_schema.tables where table_schema = current_schema() and table_name = 'earshot_migrations'`;
+  return (await query.execute(db)).rows.length > 0;
+}
+
+async function ensureLedger(db: Kysely<Database>, engine: 'sqlite' | 'postgres'): Promise<void> {
+  if (await hasLedger(db, engine)) return;
   await db.schema
     .createTable('earshot_migrations')
     .ifNotExists()
@@ -46,8 +56,16 @@ async function applyPending(db: Kysely<Database>): Promise<string[]> {
   return applied;
 }
 
+/** Writes a table version only when it differs, so an up-to-date database is only read. */
 async function syncKamailioVersions(db: Kysely<Database>): Promise<void> {
+  const stored = new Map(
+    (await db.selectFrom('version').select(['table_name', 'table_version']).execute()).map((row) => [
+      row.table_name,
+      row.table_version,
+    ]),
+  );
   for (const [table_name, table_version] of Object.entries(KAMAILIO_TABLE_VERSIONS)) {
+    if (stored.get(table_name) === table_version) continue;
     await db
       .insertInto('version')
       .values({ table_name, table_version })
@@ -57,12 +75,13 @@ async function syncKamailioVersions(db: Kysely<Database>): Promise<void> {
 }
 
 /**
- * Brings the schema up to date; a second run is a no-op. Concurrent starts on PostgreSQL are
- * serialised by an advisory lock so two account-service instances never race a migration.
+ * Brings the schema up to date; a second run is a no-op that only reads (a read-only database that
+ * is up to date passes). Concurrent starts on PostgreSQL are serialised by an advisory lock so two
+ * account-service instances never race a migration.
  */
 export async function migrate(db: Kysely<Database>, engine: 'sqlite' | 'postgres'): Promise<string[]> {
   const run = async (conn: Kysely<Database>): Promise<string[]> => {
-    await ensureLedger(conn);
+    await ensureLedger(conn, engine);
     const applied = await applyPending(conn);
     await syncKamailioVersions(conn);
     return applied;

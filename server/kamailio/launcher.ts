@@ -1,9 +1,26 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  commandLine,
+  reapStale,
+  runs,
+  spawnDaemon,
+  type DaemonExit,
+  type DaemonHandle,
+} from '../stack/daemon.ts';
 import { renderKamailioConfig, renderTlsConfig, type KamailioSettings } from './render.ts';
 import { KamailioRpc } from './rpc.ts';
+
+export { groupAlive } from '../stack/daemon.ts';
+
+/** Every start gets a fresh run dir `<dataDir>/kamailio-run-XXXXXX` holding config, pid file and work files. */
+export const RUN_DIR_PREFIX = 'kamailio-run-';
+/** Kamailio's pid file in the run dir (-P). */
+export const PID_FILE = 'kamailio.pid';
+/** The pid of the process that started the run dir's Kamailio. */
+export const OWNER_FILE = 'owner.pid';
 
 /** How to run one Kamailio node. */
 export interface KamailioProcessOptions {
@@ -12,6 +29,8 @@ export interface KamailioProcessOptions {
   dataDir: string;
   /** Receives every line Kamailio logs (it logs to stderr with -E). */
   onLog?: (line: string) => void;
+  /** Receives what the launcher itself has to say (a left-over Kamailio stopped). */
+  onNotice?: (message: string) => void;
   binary?: string;
   readyTimeoutMs?: number;
 }
@@ -27,36 +46,33 @@ export class KamailioConfigError extends Error {
   }
 }
 
-function forwardLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
-  let pending = '';
-  stream?.setEncoding('utf8');
-  stream?.on('data', (chunk: string) => {
-    const lines = (pending + chunk).split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) if (line.trim()) onLine(line);
-  });
-}
-
 /** Kamailio in the foreground (-DD, logging to stderr) with its pid file and work files in `runDir`. */
 export function foregroundArgs(configPath: string, runDir: string): string[] {
-  return ['-DD', '-E', '-f', configPath, '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir];
+  return ['-DD', '-E', '-f', configPath, '-P', join(runDir, PID_FILE), '-Y', runDir, '-w', runDir];
 }
 
-/** True while any process of the group led by `pid` exists. */
-export function groupAlive(pid: number): boolean {
+/**
+ * True when the process that started the Kamailio of `runDir` still runs: that Kamailio belongs to
+ * a live stack (perhaps this one) and is not ours to stop. A run dir without an owner file is old.
+ */
+function ownedByLiveProcess(runDir: string): boolean {
+  let owner: number;
   try {
-    process.kill(-pid, 0);
-    return true;
+    owner = Number.parseInt(readFileSync(join(runDir, OWNER_FILE), 'utf8').trim(), 10);
   } catch {
     return false;
   }
+  if (owner === process.pid) return true;
+  return Number.isInteger(owner) && owner > 1 && commandLine(owner) !== null;
 }
 
-/** A Kamailio started in the foreground (-DD) as its own process group, so it can be stopped whole. */
+/**
+ * A Kamailio started in the foreground (-DD) as its own process group, so it can be stopped whole,
+ * and with a parent-death signal, so it stops when this process dies (see spawnDaemon).
+ */
 export class KamailioProcess {
-  #child: ChildProcess | null = null;
+  #daemon: DaemonHandle | null = null;
   #runDir: string | null = null;
-  #exited: Promise<void> = Promise.resolve();
   #startFailure: string | null = null;
   readonly #logTail: string[] = [];
 
@@ -69,12 +85,21 @@ export class KamailioProcess {
 
   /** The PID of the main Kamailio process, while it runs. */
   get pid(): number | undefined {
-    return this.#child?.pid;
+    return this.#daemon?.pid;
   }
 
-  /** Renders and checks the config, starts Kamailio and resolves once JSON-RPC answers. */
+  /** Resolves when the current main process exits (at once when none was started). */
+  get exited(): Promise<DaemonExit> {
+    return this.#daemon?.exited ?? Promise.resolve({ code: null, signal: null });
+  }
+
+  /**
+   * Stops a Kamailio a crashed run left behind in `dataDir`, renders and checks the config, starts
+   * Kamailio and resolves once JSON-RPC answers.
+   */
   async start(): Promise<void> {
-    if (this.#child) throw new Error('Kamailio is already running');
+    if (this.#daemon) throw new Error('Kamailio is already running');
+    await this.#reapStaleRuns();
     const configPath = this.#prepareRunDir();
     this.#check(configPath);
     this.#spawn(configPath);
@@ -88,17 +113,11 @@ export class KamailioProcess {
 
   /** SIGTERM to the main process, then SIGKILL to whatever of its group is left. */
   async stop(): Promise<void> {
-    const child = this.#child;
-    if (!child?.pid) return;
-    const pid = child.pid;
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await Promise.race([this.#exited, sleep(5000)]);
+    const daemon = this.#daemon;
+    if (!daemon) return;
     // With -DD a main process can wait forever on a child that failed; the group goes with it.
-    for (let i = 0; i < 50 && groupAlive(pid); i += 1) {
-      if (i === 10) process.kill(-pid, 'SIGKILL');
-      await sleep(100);
-    }
-    this.#child = null;
+    await daemon.stop();
+    this.#daemon = null;
     if (this.#runDir) rmSync(this.#runDir, { recursive: true, force: true });
     this.#runDir = null;
   }
@@ -114,10 +133,39 @@ export class KamailioProcess {
     return this.#logTail.join('\n');
   }
 
+  get #binary(): string {
+    return this.options.binary ?? 'kamailio';
+  }
+
+  /**
+   * Run dirs whose owner is gone: a Kamailio still running there (its pid file, and a command line
+   * that is this binary with that run dir's config) is stopped, then the dir is removed.
+   */
+  async #reapStaleRuns(): Promise<void> {
+    const { dataDir } = this.options;
+    let names: string[];
+    try {
+      names = readdirSync(dataDir).filter((name) => name.startsWith(RUN_DIR_PREFIX));
+    } catch {
+      return;
+    }
+    for (const runDir of names.map((name) => join(dataDir, name))) {
+      if (ownedByLiveProcess(runDir)) continue;
+      const config = join(runDir, 'kamailio.cfg');
+      const stopped = await reapStale(join(runDir, PID_FILE), (argv) => runs(argv, this.#binary, config));
+      if (stopped.length)
+        this.options.onNotice?.(
+          `Stopped a Kamailio left running by an earlier start that died (pid ${stopped.join(', ')}).`,
+        );
+      rmSync(runDir, { recursive: true, force: true });
+    }
+  }
+
   #prepareRunDir(): string {
     mkdirSync(this.options.dataDir, { recursive: true });
-    const runDir = mkdtempSync(join(this.options.dataDir, 'kamailio-run-'));
+    const runDir = mkdtempSync(join(this.options.dataDir, RUN_DIR_PREFIX));
     this.#runDir = runDir;
+    writeFileSync(join(runDir, OWNER_FILE), `${String(process.pid)}\n`);
     const settings: KamailioSettings = { ...this.options.settings, runDir };
     const configPath = join(runDir, 'kamailio.cfg');
     writeFileSync(configPath, renderKamailioConfig(settings));
@@ -126,9 +174,7 @@ export class KamailioProcess {
   }
 
   #check(configPath: string): void {
-    const result = spawnSync(this.options.binary ?? 'kamailio', ['-c', '-f', configPath], {
-      encoding: 'utf8',
-    });
+    const result = spawnSync(this.#binary, ['-c', '-f', configPath], { encoding: 'utf8' });
     if (result.status !== 0) {
       const output = `${result.stdout}${result.stderr}`
         .split('\n')
@@ -141,39 +187,27 @@ export class KamailioProcess {
   }
 
   #spawn(configPath: string): void {
-    const child = spawn(this.options.binary ?? 'kamailio', foregroundArgs(configPath, this.#runDir ?? ''), {
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.#child = child;
-    this.#exited = new Promise((resolve) =>
-      child.once('exit', () => {
-        resolve();
-      }),
-    );
     this.#startFailure = null;
-    const onLine = (line: string) => {
+    this.#daemon = spawnDaemon(this.#binary, foregroundArgs(configPath, this.#runDir ?? ''), (line) => {
       // A child that fails init leaves the main process up but useless: give up at once.
       if (/init_child failed|error in init_child/.test(line)) this.#startFailure ??= line;
       this.#logTail.push(line);
       if (this.#logTail.length > 40) this.#logTail.shift();
       this.options.onLog?.(line);
-    };
-    forwardLines(child.stdout, onLine);
-    forwardLines(child.stderr, onLine);
+    });
   }
 
   async #waitReady(): Promise<void> {
     const deadline = Date.now() + (this.options.readyTimeoutMs ?? 10_000);
     const rpc = new KamailioRpc(this.rpc.url, 500);
     while (Date.now() < deadline) {
-      const child = this.#child;
-      if (!child || child.exitCode !== null || child.signalCode !== null || this.#startFailure) {
+      const daemon = this.#daemon;
+      if (!daemon?.running || this.#startFailure) {
         throw new Error(`Kamailio failed to start:\n${this.logTail}`);
       }
       // Ready only when *our* process answers: another node on the same RPC port must not count.
       const pids = await rpc.processIds().catch((): number[] => []);
-      if (child.pid !== undefined && pids.includes(child.pid)) return;
+      if (daemon.pid !== undefined && pids.includes(daemon.pid)) return;
       await sleep(50);
     }
     throw new Error(`Kamailio did not answer JSON-RPC within the start timeout:\n${this.logTail}`);

@@ -1,11 +1,25 @@
 import type { KamailioNode } from '../config.ts';
-import { KamailioRpc, type UlContact } from './rpc.ts';
+import { KamailioRpc, KamailioRpcError, type UlContact } from './rpc.ts';
 import {
   RegistrarUnavailableError,
+  type NodeReachability,
   type Registration,
   type RegistrarClient,
   type RegistrationDump,
 } from './types.ts';
+
+/** How long a health ping waits for a node. */
+const PING_TIMEOUT_MS = 1000;
+
+/** Why a ping failed, without the node's address: "connection refused", "no answer within 1 s", … */
+function pingProblem(error: unknown): string {
+  if (error instanceof KamailioRpcError) return `JSON-RPC answered an error (${String(error.code)})`;
+  if (error instanceof Error && error.name === 'TimeoutError')
+    return `no JSON-RPC answer within ${String(PING_TIMEOUT_MS / 1000)} s`;
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  if (code === 'ECONNREFUSED') return 'JSON-RPC connection refused (Kamailio is not running?)';
+  return `JSON-RPC unreachable (${typeof code === 'string' ? code : 'no answer'})`;
+}
 
 /** The htable (see kamailio.cfg.tpl, route[REGSINCE]) holding first-REGISTER times by `<number>::<Call-ID>`. */
 const REGSINCE_TABLE = 'regsince';
@@ -149,6 +163,18 @@ export class KamailioRegistrarClient implements RegistrarClient {
     if (this.#nodes.length > 0 && unreachableNodes.length === this.#nodes.length)
       throw new RegistrarUnavailableError(unreachableNodes);
     return { registrations, unreachableNodes };
+  }
+
+  /** `core.version` on every node, with a short timeout: a node that does not answer is named, not thrown. */
+  async ping(): Promise<NodeReachability[]> {
+    return Promise.all(
+      this.#nodes.map(({ name, rpc }) =>
+        new KamailioRpc(rpc.url, PING_TIMEOUT_MS).coreVersion().then(
+          (): NodeReachability => ({ node: name, reachable: true }),
+          (error: unknown): NodeReachability => ({ node: name, reachable: false, problem: pingProblem(error) }),
+        ),
+      ),
+    );
   }
 
   async #dumpOn(node: { name: string; rpc: KamailioRpc }): Promise<[string, Registration[]][]> {

@@ -55,6 +55,16 @@ export interface RegistrarClient {
    * Rejects with RegistrarUnavailableError when no node answered.
    */
   listAll(): Promise<RegistrationDump>;
+  /** Whether each configured node answers JSON-RPC right now (for /api/health); never rejects. */
+  ping(): Promise<NodeReachability[]>;
+}
+
+/** One Kamailio node's answer to a ping. */
+export interface NodeReachability {
+  node: string;
+  reachable: boolean;
+  /** Why it is not reachable, in words (no addresses). */
+  problem?: string;
 }
 
 /** `lookup`, with a registrar that fails outright counted as every node silent: it never rejects. */

@@ -1,6 +1,7 @@
 // `npm start`: the whole Earshot stack on this machine — database (migrated, demo extensions on
-// first start), Kamailio as a child process, the account service serving the API and the built
-// web app. Ctrl-C or SIGTERM stops everything it started.
+// first start), Kamailio as a supervised child process (restarted when it dies, and gone when this
+// process dies), the account service serving the API and the built web app. Ctrl-C or SIGTERM
+// stops everything it started.
 import { join } from 'node:path';
 import { buildApp } from '../api/app.ts';
 import { serveWebApp } from '../api/web-app.ts';
@@ -11,6 +12,7 @@ import { KamailioRegistrarClient } from '../kamailio/registrar-client.ts';
 import { settingsFromConfig } from '../kamailio/render.ts';
 import { openCore, type Core } from '../services.ts';
 import { startPortal } from './portal.ts';
+import { Supervisor } from './supervisor.ts';
 import { DEMO_ADMIN, seedDemoAdmin, seedDemoExtensions } from './seed.ts';
 import { buildWebApp } from './web-build.ts';
 
@@ -19,7 +21,8 @@ const say = (line: string): void => {
   console.log(`[earshot] ${line}`);
 };
 
-async function startKamailio(config: Config): Promise<KamailioProcess> {
+/** Kamailio under the supervisor: restarted with backoff when it dies, gone when this process dies. */
+async function startKamailio(config: Config): Promise<Supervisor> {
   // The launcher gives every start a fresh run dir under dataDir, so the one passed here is unused.
   const kamailio = new KamailioProcess({
     settings: settingsFromConfig(config, ''),
@@ -27,9 +30,16 @@ async function startKamailio(config: Config): Promise<KamailioProcess> {
     onLog: (line) => {
       if (/ERROR|CRITICAL|WARNING/.test(line)) console.error(`[kamailio] ${line}`);
     },
+    onNotice: say,
   });
-  await kamailio.start();
-  return kamailio;
+  const supervisor = new Supervisor(kamailio, {
+    name: 'Kamailio',
+    log: (line) => {
+      console.error(`[earshot] ${line}`);
+    },
+  });
+  await supervisor.start();
+  return supervisor;
 }
 
 async function startService(config: Config, core: Core) {

@@ -53,8 +53,15 @@ async function seed(database: TestDatabase, credentials: CredentialContext): Pro
   });
 }
 
-/** The account service on a real database (SQLite file or PostgreSQL) with three extensions. */
-export async function startApi(engine: Engine, throttle?: ThrottleLimits): Promise<ApiHarness> {
+/**
+ * The account service on a real database (SQLite file or PostgreSQL) with three extensions;
+ * `env` overrides settings (as environment variables would).
+ */
+export async function startApi(
+  engine: Engine,
+  throttle?: ThrottleLimits,
+  env: Record<string, string> = {},
+): Promise<ApiHarness> {
   const database = await createTestDatabase(engine);
   const credentials = { realm: API_REALM, box: new SecretBox(Buffer.alloc(32, 3)) };
   await seed(database, credentials);
@@ -70,6 +77,7 @@ export async function startApi(engine: Engine, throttle?: ThrottleLimits): Promi
     EARSHOT_ALLOWED_ORIGINS: ALLOWED,
     EARSHOT_LOG_LEVEL: 'info',
     EARSHOT_NODE_NAME: 'test-node',
+    ...env,
   });
   const registrar = new RegistrarDouble();
   const clock = new TestClock();

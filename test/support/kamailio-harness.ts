@@ -84,16 +84,16 @@ export async function freePorts(count: number): Promise<number[]> {
   return [...ports];
 }
 
-/** Starts Kamailio for one test file: real database (SQLite by default), low log noise, test limits. */
-export async function startKamailio(options: HarnessOptions = {}): Promise<KamailioHarness> {
-  const database = await createTestDatabase(options.engine ?? 'sqlite');
-  const dataDir = mkdtempSync(join(tmpdir(), 'earshot-kamailio-'));
+/** Settings for a test Kamailio on free loopback ports: low log noise, test limits. */
+export async function testKamailioSettings(
+  databaseUrl: string,
+  options: HarnessOptions = {},
+): Promise<Omit<KamailioSettings, 'runDir'>> {
   const [sipPort = 0, wsPort = 0, rpcPort = 0, wssPort = 0] = await freePorts(4);
-  const nodeName = options.nodeName ?? 'test-node';
-  const settings: Omit<KamailioSettings, 'runDir'> = {
+  return {
     realm: TEST_REALM,
-    databaseUrl: database.url,
-    nodeName,
+    databaseUrl,
+    nodeName: options.nodeName ?? 'test-node',
     sipListen: '127.0.0.1',
     sipPort,
     wsPort,
@@ -105,6 +105,14 @@ export async function startKamailio(options: HarnessOptions = {}): Promise<Kamai
     logLevel: 2,
     registration: { min: 60, default: 300, max: 600 },
   };
+}
+
+/** Starts Kamailio for one test file: real database (SQLite by default), low log noise, test limits. */
+export async function startKamailio(options: HarnessOptions = {}): Promise<KamailioHarness> {
+  const database = await createTestDatabase(options.engine ?? 'sqlite');
+  const dataDir = mkdtempSync(join(tmpdir(), 'earshot-kamailio-'));
+  const settings = await testKamailioSettings(database.url, options);
+  const { sipPort, wsPort, rpcPort, nodeName } = settings;
   const logs: string[] = [];
   const kamailio = new KamailioProcess({ settings, dataDir, onLog: (line) => logs.push(line) });
   const stop = async () => {

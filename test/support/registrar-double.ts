@@ -1,5 +1,6 @@
 import {
   RegistrarUnavailableError,
+  type NodeReachability,
   type Registration,
   type RegistrarClient,
   type RegistrationDump,
@@ -27,6 +28,15 @@ export class RegistrarDouble implements RegistrarClient {
 
   /** How many times `listAll` was called (one dump per list request). */
   dumps = 0;
+
+  /** One node, `test-node`, reachable unless `down`. */
+  ping(): Promise<NodeReachability[]> {
+    return Promise.resolve([
+      this.down
+        ? { node: 'test-node', reachable: false, problem: 'JSON-RPC connection refused' }
+        : { node: 'test-node', reachable: true },
+    ]);
+  }
 
   listAll(): Promise<RegistrationDump> {
     this.dumps += 1;

@@ -28,6 +28,10 @@ class TwoNodes implements RegistrarClient {
   listAll(): Promise<never> {
     return Promise.reject(new Error('unused'));
   }
+
+  ping(): Promise<never> {
+    return Promise.reject(new Error('unused'));
+  }
 }
 
 async function eventually(condition: () => boolean, what: string): Promise<void> {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { ApiContext } from '../context.ts';
+import type { HealthMonitor } from '../health.ts';
 import type { RouteDoc } from '../route-doc.ts';
 import { ClientConfigResponse, HealthResponse } from '../schemas.ts';
 
@@ -9,7 +9,8 @@ export const metaDocs: RouteDoc[] = [
   {
     method: 'GET',
     url: '/api/health',
-    summary: 'Liveness and database check.',
+    summary:
+      'Each component with its status (database, every Kamailio node); 200 when every required one is ok, 503 otherwise.',
     auth: false,
     responses: { 200: HealthResponse, 503: HealthResponse },
   },
@@ -35,13 +36,10 @@ export function clientConfig(config: Config): { sipServer: string; realm: string
 }
 
 /** GET /api/health and GET /api/v1/client-config. */
-export function metaRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function metaRoutes(app: FastifyInstance, ctx: ApiContext, health: HealthMonitor): void {
   app.get('/api/health', async (_request, reply) => {
-    const ok = await sql`select 1 as one`.execute(ctx.db).then(
-      () => true,
-      () => false,
-    );
-    return reply.status(ok ? 200 : 503).send({ ok, database: ok ? 'ok' : 'unreachable' });
+    const report = await health.report();
+    return reply.status(report.ok ? 200 : 503).send(report);
   });
 
   app.get('/api/v1/client-config', () => clientConfig(ctx.config));
