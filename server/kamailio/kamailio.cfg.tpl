@@ -84,7 +84,11 @@ modparam("rr", "append_fromtag", 0)
 # Registrations live in memory only: live status comes from JSON-RPC, not from a table.
 modparam("usrloc", "db_mode", 0)
 modparam("usrloc", "use_domain", 0)
-modparam("usrloc", "timer_interval", 10)
+# A contact whose TCP/WebSocket connection is gone (browser closed or killed) is removed at the
+# next timer run, every 2 s; an expired contact's connection is closed.
+modparam("usrloc", "timer_interval", 2)
+modparam("usrloc", "handle_lost_tcp", 1)
+modparam("usrloc", "close_expired_tcp", 1)
 modparam("registrar", "max_expires", {{MAX_EXPIRES}})
 modparam("registrar", "default_expires", {{DEFAULT_EXPIRES}})
 modparam("registrar", "min_expires", {{MIN_EXPIRES}})

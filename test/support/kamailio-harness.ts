@@ -40,6 +40,8 @@ export interface HarnessOptions {
   tls?: { cert: string; key: string };
   /** SIP worker processes per transport (default 2). */
   children?: number;
+  /** Registration expiry bounds in seconds (default min 60, default 300, max 600). */
+  registration?: KamailioSettings['registration'];
 }
 
 /** A TCP port free on 127.0.0.1 right now. */
@@ -105,7 +107,7 @@ export async function startKamailio(options: HarnessOptions = {}): Promise<Kamai
     limits: { ...DEFAULT_LIMITS, pikeDensity: 1000, ...options.limits },
     children: options.children ?? 2,
     logLevel: 2,
-    registration: { min: 60, default: 300, max: 600 },
+    registration: options.registration ?? { min: 60, default: 300, max: 600 },
   };
   const logs: string[] = [];
   const kamailio = new KamailioProcess({ settings, dataDir, onLog: (line) => logs.push(line) });
