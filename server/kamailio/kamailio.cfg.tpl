@@ -113,6 +113,7 @@ modparam("sqlops", "sqlcon", "earshot=>{{DB_URL}}")
 # initval makes $shtinc create a counter atomically, and a counter lives two periods (it is read
 # as "the previous period" next). authblock holds blocked extension@address pairs, extblock
 # extensions closed to unknown addresses, knownaddr the pairs that logged in (renewed by each).
+# regsince: first successful REGISTER per AOR + Call-ID, read by the account service over RPC.
 modparam("htable", "htable", "ipban=>size=8;autoexpire={{PIKE_BAN_SECONDS}};")
 modparam("htable", "htable", "authfail=>size=12;autoexpire={{AUTH_FAIL_KEEP}};initval=0;updateexpire=0;")
 modparam("htable", "htable", "authblock=>size=10;autoexpire={{AUTH_BLOCK_SECONDS}};")
@@ -249,9 +250,14 @@ route[WITHINDLG] {
 # AUTH_FAIL_WINDOW seconds are covered. Refusals come before any challenge, with the reason phrase
 # the softphone explains.
 route[AUTH] {
-	$var(ext) = $au;
-	if ($var(ext) == $null && is_method("REGISTER")) $var(ext) = $tU;
-	if ($var(ext) == $null) $var(ext) = $fU;
+	# The extension named by the credentials or, before any, by the request (To for REGISTER).
+	if ($au != $null) {
+		$var(ext) = $au;
+	} else if (is_method("REGISTER")) {
+		$var(ext) = $tU;
+	} else {
+		$var(ext) = $fU;
+	}
 	if (!($var(ext) =~ "^[0-9]{4,8}$")) {
 		# No extension has that name: nothing to look up, nothing to count (keys stay short).
 		auth_challenge("{{REALM}}", "1");

@@ -7,9 +7,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startKamailio, type KamailioHarness } from '../support/kamailio-harness.ts';
 import { seedExtensions, udpAgentPool } from '../support/sip-agents.ts';
 import type { SipResult } from '../support/sip-client.ts';
+import { header } from '../support/sip-message.ts';
 
 const REFUSED = { status: 403, reason: 'Too many failed attempts' };
 const outcome = ({ status, reason }: SipResult) => ({ status, reason });
+/** The CSeq number the answer is for: 1 is the first request, before any challenge. */
+const cseqOf = ({ response }: SipResult) =>
+  Number.parseInt(response ? (header(response, 'cseq') ?? '') : '', 10);
 
 void describe('Kamailio SIP lockout (SQLite, production limits)', () => {
   let h: KamailioHarness;
@@ -36,7 +40,9 @@ void describe('Kamailio SIP lockout (SQLite, production limits)', () => {
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
     }
     assert.deepEqual(Object.fromEntries(statuses), { 401: 5, 403: 195 }, 'only 5 guesses were checked');
-    assert.deepEqual(outcome(await registerFrom('4101', '127.0.0.3')), REFUSED, 'even with the password');
+    const withPassword = await registerFrom('4101', '127.0.0.3');
+    assert.deepEqual(outcome(withPassword), REFUSED, 'even with the password');
+    assert.equal(cseqOf(withPassword), 1, 'refused before any challenge');
     assert.equal((await registerFrom('4101', '127.0.0.1')).status, 200, 'the agent refreshes');
     assert.equal((await registerFrom('4102', '127.0.0.4')).status, 200, 'a neighbour registers');
     assert.equal((await registerFrom('4102', '127.0.0.3')).status, 200, 'other extensions from there too');
