@@ -84,7 +84,11 @@ modparam("rr", "append_fromtag", 0)
 # Registrations live in memory only: live status comes from JSON-RPC, not from a table.
 modparam("usrloc", "db_mode", 0)
 modparam("usrloc", "use_domain", 0)
-modparam("usrloc", "timer_interval", 10)
+# A contact whose TCP/WebSocket connection is gone (browser closed or killed) is removed at the
+# next timer run, every 2 s; an expired contact's connection is closed.
+modparam("usrloc", "timer_interval", 2)
+modparam("usrloc", "handle_lost_tcp", 1)
+modparam("usrloc", "close_expired_tcp", 1)
 modparam("registrar", "max_expires", {{MAX_EXPIRES}})
 modparam("registrar", "default_expires", {{DEFAULT_EXPIRES}})
 modparam("registrar", "min_expires", {{MIN_EXPIRES}})
@@ -103,12 +107,18 @@ modparam("auth", "nonce_expire", 300)
 
 modparam("sqlops", "sqlcon", "earshot=>{{DB_URL}}")
 
-# ipban: pike offenders. authfail/authblock: per-extension brute-force counter and block list
-# (keyed by extension, never by IP, so colleagues behind the same NAT keep working).
+# ipban: pike offenders (kept PIKE_BAN_SECONDS from the ban).
+# Brute force (route AUTH): authfail counts failed logins per extension@address ("p:"), per
+# extension ("e:") and in all ("all:"), one counter per AUTH_FAIL_WINDOW period (key suffix);
+# initval makes $shtinc create a counter atomically, and a counter lives two periods (it is read
+# as "the previous period" next). authblock holds blocked extension@address pairs, extblock
+# extensions closed to unknown addresses, knownaddr the pairs that logged in (renewed by each).
 # regsince: first successful REGISTER per AOR + Call-ID, read by the account service over RPC.
 modparam("htable", "htable", "ipban=>size=8;autoexpire={{PIKE_BAN_SECONDS}};")
-modparam("htable", "htable", "authfail=>size=10;autoexpire={{AUTH_FAIL_WINDOW}};")
+modparam("htable", "htable", "authfail=>size=12;autoexpire={{AUTH_FAIL_KEEP}};initval=0;updateexpire=0;")
 modparam("htable", "htable", "authblock=>size=10;autoexpire={{AUTH_BLOCK_SECONDS}};")
+modparam("htable", "htable", "extblock=>size=8;autoexpire={{EXT_BLOCK_SECONDS}};")
+modparam("htable", "htable", "knownaddr=>size=12;autoexpire={{KNOWN_ADDRESS_SECONDS}};")
 modparam("htable", "htable", "regsince=>size=12;autoexpire={{REGSINCE_EXPIRE}};")
 
 modparam("pike", "sampling_time_unit", {{PIKE_SAMPLING}})
@@ -233,14 +243,41 @@ route[WITHINDLG] {
 	exit;
 }
 
-# Challenges, verifies, and counts wrong passwords per extension.
+# Challenges and verifies credentials, stopping password guessers without locking the extension's
+# own agents out: failures are counted per extension + source address (AUTH_FAIL_LIMIT blocks that
+# pair) and per extension (EXT_FAIL_LIMIT closes it, but only to addresses that have not logged in
+# as it recently). A count covers the current and the previous AUTH_FAIL_WINDOW period, so any
+# AUTH_FAIL_WINDOW seconds are covered. Refusals come before any challenge, with the reason phrase
+# the softphone explains.
 route[AUTH] {
-	if ($au != $null && $sht(authblock=>$au) != $null) {
-		send_reply("403", "Too many failed attempts");
+	# The extension named by the credentials or, before any, by the request (To for REGISTER).
+	if ($au != $null) {
+		$var(ext) = $au;
+	} else if (is_method("REGISTER")) {
+		$var(ext) = $tU;
+	} else {
+		$var(ext) = $fU;
+	}
+	if (!($var(ext) =~ "^[0-9]{4,8}$")) {
+		# No extension has that name: nothing to look up, nothing to count (keys stay short).
+		auth_challenge("{{REALM}}", "1");
 		exit;
 	}
+	$var(pair) = $var(ext) + "@" + $si;
+	$var(period) = $Ts / {{AUTH_FAIL_WINDOW}};
+	$var(before) = $var(period) - 1;
+	$var(known) = 0;
+	if ($sht(knownaddr=>$var(pair)) != $null) $var(known) = 1;
+	route(AUTH_GATE);
+	if ($au == $null) {
+		auth_challenge("{{REALM}}", "1");
+		exit;
+	}
+	route(AUTH_RESERVE);
 	$var(rc) = auth_check("{{REALM}}", "extensions", "1");
 	if ($var(rc) == 1) {
+		route(AUTH_RELEASE);
+		$sht(knownaddr=>$var(pair)) = 1;
 		if (is_method("INVITE") && $fU != $au) {
 			send_reply("403", "From does not match credentials");
 			exit;
@@ -248,26 +285,65 @@ route[AUTH] {
 		consume_credentials();
 		return;
 	}
-	if ($var(rc) == -2 || $var(rc) == -3 || $var(rc) == -1) route(AUTH_FAILED);
+	# A wrong password and an unknown user look alike and both count; a stale nonce (the password
+	# was right) or a malformed header does not.
+	if ($var(rc) == -2 || $var(rc) == -3 || $var(rc) == -1) {
+		route(AUTH_FAILED);
+	} else {
+		route(AUTH_RELEASE);
+	}
 	auth_challenge("{{REALM}}", "1");
 	exit;
 }
 
-# A wrong password (or an unknown user, so both look alike) counts against the extension named.
-route[AUTH_FAILED] {
-	if ($au == $null) return;
-	# $shtinc only increments an existing item (returns 0 otherwise): create it on the first failure.
-	if ($sht(authfail=>$au) == $null) {
-		$sht(authfail=>$au) = 1;
-		$var(fails) = 1;
-	} else {
-		$var(fails) = $shtinc(authfail=>$au);
+# Refuses a blocked pair, and an extension closed (or every extension, past the cap on all
+# failures) to an address that has not logged in as it.
+route[AUTH_GATE] {
+	if ($sht(authblock=>$var(pair)) != $null) route(AUTH_REFUSE);
+	if ($var(known) == 1) return;
+	if ($sht(extblock=>$var(ext)) != $null) route(AUTH_REFUSE);
+	$var(total) = $sht(authfail=>all:$var(period)) + $sht(authfail=>all:$var(before));
+	if ($var(total) >= {{AUTH_FAIL_TOTAL_LIMIT}}) route(AUTH_REFUSE);
+}
+
+route[AUTH_REFUSE] {
+	send_reply("403", "Too many failed attempts");
+	exit;
+}
+
+# Counts this attempt as a failure before the password is checked (atomic increments), so
+# parallel guesses cannot all pass the gate: one beyond a limit is refused unchecked.
+# AUTH_RELEASE gives the place back when the attempt turns out not to be a failure.
+route[AUTH_RESERVE] {
+	$var(pairkey) = "p:" + $var(pair) + ":" + $var(period);
+	$var(extkey) = "e:" + $var(ext) + ":" + $var(period);
+	$var(pairn) = $shtinc(authfail=>$var(pairkey)) + $sht(authfail=>p:$var(pair):$var(before));
+	$var(extn) = $shtinc(authfail=>$var(extkey)) + $sht(authfail=>e:$var(ext):$var(before));
+	if ($var(pairn) > {{AUTH_FAIL_LIMIT}} || ($var(known) == 0 && $var(extn) > {{EXT_FAIL_LIMIT}})) {
+		route(AUTH_RELEASE);
+		route(AUTH_REFUSE);
 	}
-	xlog("L_NOTICE", "auth failed for [$au] from $si ($var(fails) in window)\n");
-	if ($var(fails) >= {{AUTH_FAIL_LIMIT}}) {
-		$sht(authblock=>$au) = 1;
-		$sht(authfail=>$au) = $null;
-		xlog("L_WARN", "extension [$au] blocked for {{AUTH_BLOCK_SECONDS}} s after $var(fails) failures\n");
+}
+
+route[AUTH_RELEASE] {
+	$var(left) = $shtdec(authfail=>$var(pairkey));
+	$var(left) = $shtdec(authfail=>$var(extkey));
+}
+
+# The attempt stays counted; reaching a limit blocks the pair or closes the extension.
+route[AUTH_FAILED] {
+	$var(total) = $shtinc(authfail=>all:$var(period)) + $sht(authfail=>all:$var(before));
+	xlog("L_NOTICE", "auth failed for [$var(ext)] from $si ($var(pairn) from there, $var(extn) in all, recently)\n");
+	if ($var(pairn) >= {{AUTH_FAIL_LIMIT}} && $sht(authblock=>$var(pair)) == $null) {
+		$sht(authblock=>$var(pair)) = 1;
+		xlog("L_WARN", "extension [$var(ext)] blocked from $si for {{AUTH_BLOCK_SECONDS}} s after $var(pairn) failures\n");
+	}
+	if ($var(extn) >= {{EXT_FAIL_LIMIT}} && $sht(extblock=>$var(ext)) == $null) {
+		$sht(extblock=>$var(ext)) = 1;
+		xlog("L_WARN", "extension [$var(ext)] closed to unknown addresses for {{EXT_BLOCK_SECONDS}} s after $var(extn) failures\n");
+	}
+	if ($var(total) == {{AUTH_FAIL_TOTAL_LIMIT}}) {
+		xlog("L_ALERT", "$var(total) failed logins this period: every extension closed to unknown addresses for now\n");
 	}
 }
 

@@ -12,10 +12,23 @@ export interface KamailioLimits {
   pikeBanSeconds: number;
   /** 127.0.0.1 (this host, a local TLS proxy) is never banned by pike. */
   pikeTrustLoopback: boolean;
-  /** Wrong passwords per extension within the window before the extension is blocked. */
-  authFailLimit: number;
+  /** Failed logins are counted in windows of this length (from the first failure). */
   authFailWindowSeconds: number;
+  /** Failures for one extension from one address within the window before that pair is blocked … */
+  authFailLimit: number;
+  /** … for this long (that address may still log in as other extensions). */
   authBlockSeconds: number;
+  /** Failures for one extension from all addresses within the window before the extension is closed … */
+  extensionFailLimit: number;
+  /** … for this long, to addresses that have not logged in as it within `knownAddressSeconds`. */
+  extensionBlockSeconds: number;
+  /** How long an address that logged in as an extension stays known for it (renewed by each login). */
+  knownAddressSeconds: number;
+  /**
+   * Failures from everyone within the window that close every extension to unknown addresses until
+   * the window ends: the bound on the failure tables' memory under a distributed attack.
+   */
+  authFailTotalLimit: number;
   /** A ringing call to an extension with forwarding goes to its forwarding target after this. */
   noAnswerSeconds: number;
 }
@@ -26,9 +39,13 @@ export const DEFAULT_LIMITS: KamailioLimits = {
   pikeDensity: 30,
   pikeBanSeconds: 300,
   pikeTrustLoopback: true,
-  authFailLimit: 5,
   authFailWindowSeconds: 300,
+  authFailLimit: 5,
   authBlockSeconds: 900,
+  extensionFailLimit: 20,
+  extensionBlockSeconds: 600,
+  knownAddressSeconds: 30 * 24 * 3600,
+  authFailTotalLimit: 10_000,
   noAnswerSeconds: 20,
 };
 
@@ -159,7 +176,12 @@ function values(s: KamailioSettings): Record<string, string> {
     PIKE_TRUST_LOOPBACK: limits.pikeTrustLoopback ? '1' : '0',
     AUTH_FAIL_LIMIT: String(limits.authFailLimit),
     AUTH_FAIL_WINDOW: String(limits.authFailWindowSeconds),
+    AUTH_FAIL_KEEP: String(2 * limits.authFailWindowSeconds),
     AUTH_BLOCK_SECONDS: String(limits.authBlockSeconds),
+    EXT_FAIL_LIMIT: String(limits.extensionFailLimit),
+    EXT_BLOCK_SECONDS: String(limits.extensionBlockSeconds),
+    KNOWN_ADDRESS_SECONDS: String(limits.knownAddressSeconds),
+    AUTH_FAIL_TOTAL_LIMIT: String(limits.authFailTotalLimit),
     NO_ANSWER_MS: String(limits.noAnswerSeconds * 1000),
     ORIGIN_CHECK: originCheck(s.allowedOrigins),
   };

@@ -36,9 +36,10 @@ describe('earshot-login', () => {
     await expect(form).to.be.accessible();
   });
 
-  it('says too many attempts were made', async () => {
+  it('says too many attempts were made from this network, without the SIP code', async () => {
     const { form } = await failedLogin('too-many-attempts');
-    expect(shadowText(form)).to.contain('Too many failed attempts');
+    expect(shadowText(form)).to.contain('Too many failed login attempts from your network.');
+    expect(shadowText(form)).not.to.match(/\b403\b/);
   });
 
   it('counts down to the next try when the server is unreachable', async () => {

@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserServer } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium-flags.mjs';
 
 export { CHROMIUM, CHROMIUM_ARGS };
@@ -13,4 +13,10 @@ const E2E_ARGS = [
 /** Launches headless Chromium for an end-to-end test. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: E2E_ARGS });
+}
+
+/** Headless Chromium in a browser server of its own, for tests that kill the browser process. */
+export async function launchChromiumServer(): Promise<{ browser: Browser; server: BrowserServer }> {
+  const server = await chromium.launchServer({ executablePath: CHROMIUM, headless: true, args: E2E_ARGS });
+  return { browser: await chromium.connect(server.wsEndpoint()), server };
 }

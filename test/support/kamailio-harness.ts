@@ -38,6 +38,10 @@ export interface HarnessOptions {
   allowedOrigins?: string[];
   /** PEM certificate and key: adds a WSS listener on a free port. */
   tls?: { cert: string; key: string };
+  /** SIP worker processes per transport (default 2). */
+  children?: number;
+  /** Registration expiry bounds in seconds (default min 60, default 300, max 600). */
+  registration?: KamailioSettings['registration'];
 }
 
 /** A TCP port free on 127.0.0.1 right now. */
@@ -101,9 +105,9 @@ export async function testKamailioSettings(
     rpcPort,
     allowedOrigins: options.allowedOrigins ?? [ALLOWED_ORIGIN],
     limits: { ...DEFAULT_LIMITS, pikeDensity: 1000, ...options.limits },
-    children: 2,
+    children: options.children ?? 2,
     logLevel: 2,
-    registration: { min: 60, default: 300, max: 600 },
+    registration: options.registration ?? { min: 60, default: 300, max: 600 },
   };
 }
 

@@ -26,7 +26,7 @@ export interface ExplainedFailure {
 const MESSAGES: Record<FailureReason, string> = {
   'wrong-credentials': 'The extension number or password is not correct.',
   disabled: 'This extension has been disabled by your administrator.',
-  'too-many-attempts': 'Too many failed attempts for this extension. Wait a few minutes, then try again.',
+  'too-many-attempts': 'Too many failed login attempts from your network. Wait 15 minutes, then try again.',
   'address-not-allowed': 'This extension may not be used from your network. Ask your administrator.',
   'server-unreachable': 'The phone server cannot be reached. Earshot keeps trying.',
   'server-error': 'The phone server had a problem. Earshot keeps trying.',
