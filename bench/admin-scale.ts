@@ -9,7 +9,7 @@ import type { SecretBox } from '../server/security/secret-box.ts';
 import { createTestDatabase } from '../test/support/databases.ts';
 import { runOnEngines, serve, type ServedEngine } from './lib/api-service.ts';
 import { runLoad, type LoadRequest, type LoadResult } from './lib/http-load.ts';
-import { metric, percentile, writeResult, type Metric } from './lib/report.ts';
+import { msFigures, writeResult, type Metric } from './lib/report.ts';
 import { seedExtensions } from './lib/seed.ts';
 
 const NAME = 'admin-scale';
@@ -171,16 +171,8 @@ async function exercise(targets: Target[]): Promise<void> {
 }
 
 function metricsFor(target: Target): Metric[] {
-  const tag = `(${target.engine})`;
   const list = target.list.flatMap((r) => r.latenciesMs);
-  const figure = (name: string, samples: number[], p: number, goal: string) =>
-    metric({
-      metric: `${name} ${tag}`,
-      unit: 'ms',
-      earshot: percentile(samples, p),
-      goal,
-      samples: samples.length,
-    });
+  const figure = msFigures(target.engine);
   return [
     figure('list page p50 ms', list, 50, 'earshot < 50'),
     figure('list page p95 ms', list, 95, 'earshot < 50'),

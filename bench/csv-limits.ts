@@ -9,7 +9,7 @@ import { IMPORT_LIMITS } from '../server/extensions/import-validate.ts';
 import type { SecretBox } from '../server/security/secret-box.ts';
 import { createTestDatabase } from '../test/support/databases.ts';
 import { runOnEngines, serve, type ServedEngine } from './lib/api-service.ts';
-import { metric, percentile, writeResult, type Metric } from './lib/report.ts';
+import { msFigures, writeResult, type Metric } from './lib/report.ts';
 
 const NAME = 'csv-limits';
 const MB = 1024 * 1024;
@@ -103,15 +103,7 @@ async function exercise(targets: Target[]): Promise<void> {
 }
 
 function metricsFor(target: Target): Metric[] {
-  const tag = `(${target.engine})`;
-  const figure = (name: string, samples: number[], p: number, goal: string) =>
-    metric({
-      metric: `${name} ${tag}`,
-      unit: 'ms',
-      earshot: percentile(samples, p),
-      goal,
-      samples: samples.length,
-    });
+  const figure = msFigures(target.engine);
   return [
     figure(`csv ${BOMB_MB} MB comma bomb refused median ms`, target.bombMs, 50, 'earshot < 1000'),
     figure('csv 200k-row dry run median ms', target.checkMs, 50, 'earshot < 10000'),

@@ -70,6 +70,18 @@ export function metric(input: MetricInput): Metric {
   };
 }
 
+/** A per-engine millisecond figure maker: `figure(name, samples, p, goal)` tags the name with `(engine)`. */
+export function msFigures(engine: string) {
+  return (name: string, samples: number[], p: number, goal: string): Metric =>
+    metric({
+      metric: `${name} (${engine})`,
+      unit: 'ms',
+      earshot: percentile(samples, p),
+      goal,
+      samples: samples.length,
+    });
+}
+
 /** Writes bench/results/<name>.json and prints a one-line-per-metric table. */
 export function writeResult(name: string, metrics: Metric[], extra: Record<string, unknown> = {}): string {
   const dir = join(import.meta.dirname, '..', 'results');

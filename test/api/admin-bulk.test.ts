@@ -6,6 +6,7 @@ import { ENGINES } from '../support/databases.ts';
 import {
   adminHeaders,
   API_REALM,
+  countExtensions,
   loginAs,
   PASSWORD_1001,
   startApi,
@@ -36,15 +37,7 @@ for (const engine of ENGINES) {
   describe(`POST ${URL} on ${engine}`, () => {
     let h: ApiHarness;
     let admin: { authorization: string };
-    const count = async () =>
-      Number(
-        (
-          await h.database.db.kysely
-            .selectFrom('extensions')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const count = () => countExtensions(h);
     const post = (payload: object, headers = admin) =>
       h.app.inject({ method: 'POST', url: URL, headers, payload });
 

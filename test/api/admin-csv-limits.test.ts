@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { IMPORT_LIMITS } from '../../server/extensions/import-validate.ts';
-import { adminHeaders, startApi, type ApiHarness } from '../support/api-harness.ts';
+import { adminHeaders, countExtensions, startApi, type ApiHarness } from '../support/api-harness.ts';
 import { ENGINES } from '../support/databases.ts';
 
 const IMPORT = '/api/v1/admin/extensions/import';
@@ -53,15 +53,7 @@ for (const engine of ENGINES) {
       return { answer, health };
     };
 
-    const extensionCount = async () =>
-      Number(
-        (
-          await h.database.db.kysely
-            .selectFrom('extensions')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const extensionCount = () => countExtensions(h);
 
     for (const size of [1, 10])
       test(`a ${String(size)} MB header bomb of commas is refused with 413 while health keeps answering`, async () => {

@@ -3,12 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { createAdmin } from '../../server/admins/repository.ts';
 import { buildApp } from '../../server/api/app.ts';
 import type { AdminExtension } from '../../server/api/routes/admin/schemas.ts';
 import { loadConfig } from '../../server/config.ts';
 import { KamailioRegistrarClient } from '../../server/kamailio/registrar-client.ts';
-import { ADMIN_PASSWORD } from '../support/api-harness.ts';
+import { adminHeaders } from '../support/api-harness.ts';
 import { ENGINES } from '../support/databases.ts';
 import { startKamailio, TEST_REALM, type KamailioHarness } from '../support/kamailio-harness.ts';
 import { seedExtensions, udpAgent, wsAgent } from '../support/sip-agents.ts';
@@ -35,14 +34,7 @@ for (const engine of ENGINES)
       });
       registrar = new KamailioRegistrarClient(config.kamailioNodes);
       app = await buildApp({ config, db: h.database.db, registrar, box: h.credentials.box });
-      await createAdmin(h.database.db.kysely, { username: 'root', role: 'admin', password: ADMIN_PASSWORD });
-      const login = await app.inject({
-        method: 'POST',
-        url: '/api/v1/admin/sessions',
-        payload: { username: 'root', password: ADMIN_PASSWORD },
-      });
-      assert.equal(login.statusCode, 201, login.body);
-      admin = { authorization: `Bearer ${login.json<{ token: string }>().token}` };
+      admin = await adminHeaders({ app, database: h.database }, 'admin');
     });
 
     after(async () => {

@@ -6,14 +6,13 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { createAdmin } from '../../server/admins/repository.ts';
 import { buildApp } from '../../server/api/app.ts';
 import type { AdminExtension } from '../../server/api/routes/admin/schemas.ts';
 import type { MeResponse } from '../../server/api/schemas.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { KickReport } from '../../server/kamailio/kick-queue.ts';
 import { KamailioRegistrarClient } from '../../server/kamailio/registrar-client.ts';
-import { ADMIN_PASSWORD } from '../support/api-harness.ts';
+import { adminHeaders } from '../support/api-harness.ts';
 import { startKamailio, TEST_REALM, type KamailioHarness } from '../support/kamailio-harness.ts';
 import { seedExtensions, udpAgent, wsAgent } from '../support/sip-agents.ts';
 import type { SipClient } from '../support/sip-client.ts';
@@ -109,14 +108,7 @@ describe('admin API and /me while Kamailio does not answer', { timeout: 120_000 
       logStream,
       kickRetryDelaysMs: [200, 400, 800],
     });
-    await createAdmin(h.database.db.kysely, { username: 'root', role: 'admin', password: ADMIN_PASSWORD });
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/v1/admin/sessions',
-      payload: { username: 'root', password: ADMIN_PASSWORD },
-    });
-    assert.equal(login.statusCode, 201, login.body);
-    admin = { authorization: `Bearer ${login.json<{ token: string }>().token}` };
+    admin = await adminHeaders({ app, database: h.database }, 'admin');
   });
 
   after(async () => {

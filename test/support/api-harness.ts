@@ -119,6 +119,18 @@ export async function loginAs(
   return { authorization: `Bearer ${res.json<{ token: string }>().token}` };
 }
 
+/** What the admin helpers need: also a Kamailio test's own app over its harness database. */
+export type AppAndDatabase = Pick<ApiHarness, 'app' | 'database'>;
+
+/** How many extensions the database holds. */
+export async function countExtensions(h: Pick<ApiHarness, 'database'>): Promise<number> {
+  const row = await h.database.db.kysely
+    .selectFrom('extensions')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** The password every admin created by `createTestAdmin` gets. */
 export const ADMIN_PASSWORD = 'correct-horse-battery-staple-admin';
 
@@ -126,7 +138,7 @@ let adminCount = 0;
 
 /** Creates an administrator (argon2id, through the same repository as the CLI); returns the username. */
 export async function createTestAdmin(
-  h: ApiHarness,
+  h: AppAndDatabase,
   role: AdminRole,
   username = `${role}-${String((adminCount += 1))}`,
 ): Promise<string> {
@@ -136,7 +148,7 @@ export async function createTestAdmin(
 
 /** Logs an administrator in through the admin API and returns the bearer header. */
 export async function loginAdmin(
-  h: ApiHarness,
+  h: AppAndDatabase,
   username: string,
   password = ADMIN_PASSWORD,
 ): Promise<{ authorization: string }> {
@@ -151,6 +163,6 @@ export async function loginAdmin(
 }
 
 /** A new administrator with `role`, logged in: the bearer header for admin API calls. */
-export async function adminHeaders(h: ApiHarness, role: AdminRole): Promise<{ authorization: string }> {
+export async function adminHeaders(h: AppAndDatabase, role: AdminRole): Promise<{ authorization: string }> {
   return loginAdmin(h, await createTestAdmin(h, role));
 }
