@@ -349,6 +349,8 @@ for (const engine of ENGINES) {
         const body = res.json<{ field: string; message: string }>();
         assert.equal(body.field, field);
         assert.ok(body.message.length > 0 && !/Error|at \w+ \(/.test(body.message), body.message);
+        // Plain words, never the field path or the camelCase key (`allowedIps.0`, `callLimit`).
+        assert.doesNotMatch(body.message, /\b[a-z]+[A-Z]\w*|[a-zA-Z]\.\d/, body.message);
         assert.equal((await call(h, 'GET', `${EXTENSIONS}/3005`, admin)).statusCode, 404);
       });
 

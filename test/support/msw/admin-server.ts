@@ -238,7 +238,7 @@ export class FakeAdminServer {
       return err(
         400,
         'invalid-request',
-        'allowedIps: each entry is an IP address or CIDR range, e.g. 10.0.0.0/8',
+        'Allowed IPs, entry 1: each entry is an IP address or CIDR range, e.g. 10.0.0.0/8',
         {
           field: 'allowedIps',
         },

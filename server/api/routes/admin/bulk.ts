@@ -78,7 +78,7 @@ function checkRequest(body: BulkBody): PlannedExtension[] {
   const plan = planBulk(body);
   const nameIssue = plan.map((p) => nameProblem(p.name)).find(Boolean);
   if (nameIssue)
-    throw new HttpError(400, 'invalid-request', `namePattern: ${nameIssue}`, { field: 'namePattern' });
+    throw new HttpError(400, 'invalid-request', `Name pattern: ${nameIssue}`, { field: 'namePattern' });
   return plan;
 }
 

@@ -121,13 +121,13 @@ export function checkedSettings<T extends { forwarding?: string | null; allowedI
   number: string,
 ): T {
   if (body.forwarding === number)
-    throw new HttpError(400, 'invalid-request', 'forwarding: an extension cannot forward to itself', {
+    throw new HttpError(400, 'invalid-request', 'Forwarding: an extension cannot forward to itself', {
       field: 'forwarding',
     });
   if (body.allowedIps === undefined) return body;
   const ips = checkCidrList(body.allowedIps);
   if (!ips.ok)
-    throw new HttpError(400, 'invalid-request', `allowedIps: ${ips.message}`, { field: 'allowedIps' });
+    throw new HttpError(400, 'invalid-request', `Allowed IPs: ${ips.message}`, { field: 'allowedIps' });
   return { ...body, allowedIps: ips.cidrs };
 }
 
