@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 
 /** One compared figure, as ../shared/design/BENCH.md lays it out. `met` is computed, never written. */
@@ -82,6 +83,29 @@ export function msFigures(engine: string) {
     });
 }
 
+/**
+ * The code measured: HEAD, marked `+uncommitted` when tracked code differs from it (the figures
+ * then belong to no commit and must be measured again before they are committed).
+ */
+function measuredCommit(): string {
+  const git = (args: string[]) =>
+    execFileSync('git', args, { cwd: join(import.meta.dirname, '..', '..'), encoding: 'utf8' }).trim();
+  try {
+    const changed = git([
+      'status',
+      '--porcelain',
+      '--untracked-files=no',
+      '--',
+      'server',
+      'src',
+      'bench/lib',
+    ]);
+    return `${git(['rev-parse', 'HEAD'])}${changed ? '+uncommitted' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
 /** Writes bench/results/<name>.json and prints a one-line-per-metric table. */
 export function writeResult(name: string, metrics: Metric[], extra: Record<string, unknown> = {}): string {
   const dir = join(import.meta.dirname, '..', 'results');
@@ -89,7 +113,8 @@ export function writeResult(name: string, metrics: Metric[], extra: Record<strin
   const result = {
     name,
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, node: process.version },
+    commit: measuredCommit(),
+    machine: { cpus: cpus().length, node: process.version, loadAverage: loadavg().map(round) },
     metrics,
     ...extra,
   };

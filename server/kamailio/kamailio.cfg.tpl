@@ -250,29 +250,18 @@ route[WITHINDLG] {
 # AUTH_FAIL_WINDOW seconds are covered. Refusals come before any challenge, with the reason phrase
 # the softphone explains.
 route[AUTH] {
-	# The extension named by the credentials or, before any, by the request (To for REGISTER).
-	if ($au != $null) {
-		$var(ext) = $au;
-	} else if (is_method("REGISTER")) {
-		$var(ext) = $tU;
-	} else {
-		$var(ext) = $fU;
-	}
-	if (!($var(ext) =~ "^[0-9]{4,8}$")) {
-		# No extension has that name: nothing to look up, nothing to count (keys stay short).
+	# Nothing is counted or refused before credentials: the challenge costs a registration nothing.
+	if ($au == $null || !($au =~ "^[0-9]{4,8}$")) {
 		auth_challenge("{{REALM}}", "1");
 		exit;
 	}
-	$var(pair) = $var(ext) + "@" + $si;
+	$var(ext) = $au;
+	$var(pair) = $au + "@" + $si;
 	$var(period) = $Ts / {{AUTH_FAIL_WINDOW}};
 	$var(before) = $var(period) - 1;
 	$var(known) = 0;
 	if ($sht(knownaddr=>$var(pair)) != $null) $var(known) = 1;
 	route(AUTH_GATE);
-	if ($au == $null) {
-		auth_challenge("{{REALM}}", "1");
-		exit;
-	}
 	route(AUTH_RESERVE);
 	$var(rc) = auth_check("{{REALM}}", "extensions", "1");
 	if ($var(rc) == 1) {
@@ -316,10 +305,15 @@ route[AUTH_REFUSE] {
 # AUTH_RELEASE gives the place back when the attempt turns out not to be a failure.
 route[AUTH_RESERVE] {
 	$var(pairkey) = "p:" + $var(pair) + ":" + $var(period);
-	$var(extkey) = "e:" + $var(ext) + ":" + $var(period);
 	$var(pairn) = $shtinc(authfail=>$var(pairkey)) + $sht(authfail=>p:$var(pair):$var(before));
-	$var(extn) = $shtinc(authfail=>$var(extkey)) + $sht(authfail=>e:$var(ext):$var(before));
-	if ($var(pairn) > {{AUTH_FAIL_LIMIT}} || ($var(known) == 0 && $var(extn) > {{EXT_FAIL_LIMIT}})) {
+	# Only addresses the extension does not know count towards closing it (EXT_FAIL_LIMIT).
+	$var(extkey) = "";
+	$var(extn) = 0;
+	if ($var(known) == 0) {
+		$var(extkey) = "e:" + $var(ext) + ":" + $var(period);
+		$var(extn) = $shtinc(authfail=>$var(extkey)) + $sht(authfail=>e:$var(ext):$var(before));
+	}
+	if ($var(pairn) > {{AUTH_FAIL_LIMIT}} || $var(extn) > {{EXT_FAIL_LIMIT}}) {
 		route(AUTH_RELEASE);
 		route(AUTH_REFUSE);
 	}
@@ -327,7 +321,7 @@ route[AUTH_RESERVE] {
 
 route[AUTH_RELEASE] {
 	$var(left) = $shtdec(authfail=>$var(pairkey));
-	$var(left) = $shtdec(authfail=>$var(extkey));
+	if ($var(extkey) != "") $var(left) = $shtdec(authfail=>$var(extkey));
 }
 
 # The attempt stays counted; reaching a limit blocks the pair or closes the extension.

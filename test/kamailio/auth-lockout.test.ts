@@ -11,7 +11,7 @@ import { header } from '../support/sip-message.ts';
 
 const REFUSED = { status: 403, reason: 'Too many failed attempts' };
 const outcome = ({ status, reason }: SipResult) => ({ status, reason });
-/** The CSeq number the answer is for: 1 is the first request, before any challenge. */
+/** The CSeq number the answer is for: 1 is the first request (challenged), 2 the one with credentials. */
 const cseqOf = ({ response }: SipResult) =>
   Number.parseInt(response ? (header(response, 'cseq') ?? '') : '', 10);
 
@@ -42,7 +42,7 @@ void describe('Kamailio SIP lockout (SQLite, production limits)', () => {
     assert.deepEqual(Object.fromEntries(statuses), { 401: 5, 403: 195 }, 'only 5 guesses were checked');
     const withPassword = await registerFrom('4101', '127.0.0.3');
     assert.deepEqual(outcome(withPassword), REFUSED, 'even with the password');
-    assert.equal(cseqOf(withPassword), 1, 'refused before any challenge');
+    assert.equal(cseqOf(withPassword), 2, 'refused when it sends credentials, not challenged again');
     assert.equal((await registerFrom('4101', '127.0.0.1')).status, 200, 'the agent refreshes');
     assert.equal((await registerFrom('4102', '127.0.0.4')).status, 200, 'a neighbour registers');
     assert.equal((await registerFrom('4102', '127.0.0.3')).status, 200, 'other extensions from there too');
