@@ -1,6 +1,6 @@
 // The login throttle's counters and known sources in the database, so several account-service
 // instances share them. Every counter change is one statement, atomic on SQLite and PostgreSQL.
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 
 /** How many attempts one counter allows, and for how long it refuses once they are used up. */
@@ -28,25 +28,30 @@ const col = (name: keyof Database['login_throttle']) => sql.ref(`login_throttle.
 
 /**
  * The new values of a counter row that already exists, when one more attempt arrives at `now`:
- * refused and unchanged while blocked; a new window once the old one is over; otherwise one more,
- * and the attempt past the limit starts a block (its refusals and audit start afresh).
+ * unchanged while blocked; a new window once the old one is over; otherwise one more. Taking a
+ * place never starts a block (the attempt may be the right password): `trip` does, after a failure.
  */
 function nextCounter(rule: ThrottleRule, now: Date) {
   const at = iso(now);
   const blocked = sql`${col('blocked_until')} > ${at}`;
   const fresh = sql`${col('window_until')} <= ${at}`;
-  const trips = sql`(not (${blocked}) and not (${fresh}) and ${col('attempts')} + 1 > ${rule.limit})`;
-  const unlessTrips = <T>(value: string | number, otherwise: RawBuilder<T>) =>
-    sql<T>`case when ${trips} then ${value} else ${otherwise} end`;
+  // A new window is a new episode: its refusals are counted and audited afresh.
+  const freshUnlessBlocked = <T>(value: string | number, column: 'refused' | 'audited_until') =>
+    sql<T>`case when not (${blocked}) and ${fresh} then ${value} else ${col(column)} end`;
   return {
     attempts: sql<number>`case when ${blocked} then ${col('attempts')} when ${fresh} then 1 else ${col('attempts')} + 1 end`,
     window_until: sql<string>`case when ${blocked} or not (${fresh}) then ${col('window_until')} else ${iso(now, rule.windowSeconds)} end`,
-    blocked_until: unlessTrips(iso(now, rule.blockSeconds), sql<string>`${col('blocked_until')}`),
-    refused: unlessTrips(0, sql<number>`${col('refused')}`),
-    audited_until: unlessTrips(NEVER, sql<string>`${col('audited_until')}`),
+    refused: freshUnlessBlocked<number>(0, 'refused'),
+    audited_until: freshUnlessBlocked<string>(NEVER, 'audited_until'),
     last_at: at,
   };
 }
+
+/** What taking a place on a counter came to. */
+export type Taken = 'taken' | 'blocked' | 'busy';
+
+/** A refusal because every place is held by an attempt still being checked lasts this long. */
+export const BUSY_RETRY_SECONDS = 1;
 
 /** The capped tables' columns, time first: the order in which rows are kept. */
 const NEWEST_FIRST = {
@@ -71,10 +76,11 @@ export class ThrottleStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
-   * Takes one attempt on `key` (creating its counter) in a single upsert that increments and
-   * decides: true when the attempt is within the limit, false when the key refuses it.
+   * Takes one place on `key` (creating its counter) in a single upsert: `taken` within the limit,
+   * `blocked` while blocked, `busy` beyond the limit while no block runs (other attempts are still
+   * being checked): a busy place must be handed to `refuseBusy`, which gives it back.
    */
-  async take(key: string, rule: ThrottleRule, now: Date): Promise<boolean> {
+  async take(key: string, rule: ThrottleRule, now: Date): Promise<Taken> {
     const row = await this.db
       .insertInto('login_throttle')
       .values({
@@ -87,9 +93,43 @@ export class ThrottleStore {
         last_at: iso(now),
       })
       .onConflict((oc) => oc.column('key').doUpdateSet(nextCounter(rule, now)))
-      .returning('blocked_until')
+      .returning(['blocked_until', 'attempts'])
       .executeTakeFirstOrThrow();
-    return Date.parse(row.blocked_until) <= now.getTime();
+    if (Date.parse(row.blocked_until) > now.getTime()) return 'blocked';
+    return row.attempts <= rule.limit ? 'taken' : 'busy';
+  }
+
+  /** Gives a busy place back and counts the refusal; refused "until" the moment to try again. */
+  async refuseBusy(key: string, now: Date): Promise<BlockedKey> {
+    const row = await this.db
+      .updateTable('login_throttle')
+      .set({
+        attempts: sql<number>`case when ${col('attempts')} > 0 then ${col('attempts')} - 1 else 0 end`,
+        refused: sql<number>`${col('refused')} + 1`,
+      })
+      .where('key', '=', key)
+      .returning(['key', 'refused'])
+      .executeTakeFirstOrThrow();
+    return {
+      key: row.key,
+      blockedUntil: new Date(now.getTime() + BUSY_RETRY_SECONDS * 1000),
+      refused: row.refused,
+    };
+  }
+
+  /**
+   * After a failed attempt: blocks `key` for `rule.blockSeconds` once its failures reach the limit.
+   * The places still held count: they are failures until they give themselves back.
+   */
+  async trip(key: string, rule: ThrottleRule, now: Date): Promise<void> {
+    await this.db
+      .updateTable('login_throttle')
+      .set({ blocked_until: iso(now, rule.blockSeconds) })
+      .where('key', '=', key)
+      .where('attempts', '>=', rule.limit)
+      .where('window_until', '>', iso(now))
+      .where('blocked_until', '<=', iso(now))
+      .execute();
   }
 
   /** Which of `keys` refuse attempts now; each of them counts this refusal. Writes nothing otherwise. */

@@ -11,6 +11,7 @@ import {
   type BlockedKey,
   type PurgeCaps,
   type PurgeCounts,
+  type Taken,
   type ThrottleRule,
 } from './throttle-store.ts';
 
@@ -30,7 +31,7 @@ export interface ThrottleLimits {
 }
 
 /**
- * 5 attempts per account and source in 5 minutes, then that pair is refused for 15 minutes. 20 per
+ * 5 failures per account and source in 5 minutes, then that pair is refused for 15 minutes. 20 per
  * account in 10 minutes from sources it never logged in from, then it is closed to new sources for
  * 10 minutes. 100 per source in 5 minutes for accounts that never logged in from it, then that
  * source is refused for them for 15 minutes. A source is known for 30 days after a login.
@@ -89,8 +90,10 @@ function inWords(seconds: number): string {
   return minutes === 1 ? '1 minute' : `${String(minutes)} minutes`;
 }
 
-function refusalMessage(limit: Limit, subject: LoginSubject, retryAfter: number): string {
+function refusalMessage(limit: Limit | null, subject: LoginSubject, retryAfter: number): string {
   const account = subject.kind === 'extension' ? 'this extension' : 'this username';
+  // Nothing blocked: the limit's places are all held by attempts still being checked.
+  if (limit === null) return `Too many logins for ${account} at the same moment. Try again in a moment.`;
   const wait = `Try again in ${inWords(retryAfter)}.`;
   if (limit === 'pair') return `Too many failed logins for ${account} from your network. ${wait}`;
   if (limit === 'name')
@@ -98,10 +101,11 @@ function refusalMessage(limit: Limit, subject: LoginSubject, retryAfter: number)
   return `Too many failed logins from your network. ${wait} Accounts that have logged in from this network before can log in now.`;
 }
 
-/** An attempt that holds its reservations; the caller reports when its password was right. */
+/** An attempt that holds its reservations; the caller reports whether its password was right. */
 export class LoginAttempt {
   constructor(
     private readonly store: ThrottleStore,
+    private readonly limits: ThrottleLimits,
     private readonly account: string,
     private readonly source: string,
     private readonly taken: readonly Counter[],
@@ -111,9 +115,17 @@ export class LoginAttempt {
   /** The password was right: the pair's failures are forgotten, the other counters get their attempt back, and the source becomes known. */
   async succeeded(): Promise<void> {
     const [pair, ...others] = this.taken;
-    if (pair) await this.store.reset(pair.key, this.now);
-    await this.store.giveBack(others.map((c) => c.key));
-    await this.store.remember(this.account, this.source, this.now);
+    await Promise.all([
+      pair ? this.store.reset(pair.key, this.now) : undefined,
+      this.store.giveBack(others.map((c) => c.key)),
+      this.store.remember(this.account, this.source, this.now),
+    ]);
+  }
+
+  /** The password was wrong: the attempt stays counted, and a counter at its limit starts its block. */
+  async failed(): Promise<void> {
+    for (const counter of this.taken)
+      await this.store.trip(counter.key, this.limits[counter.limit], this.now);
   }
 }
 
@@ -137,19 +149,40 @@ export class LoginThrottle {
     const now = this.now();
     const account = accountOf(subject);
     const source = sourceOf(ip);
-    const counters = await this.#counters(account, source, now);
+    const pair: Counter = { key: `p:${account}@${source}`, limit: 'pair' };
+    // The pair always counts (a blocked one refuses, unchanged); asked together, one round trip.
+    const [known, pairTaken] = await Promise.all([
+      this.store.isKnown(account, source, this.#knownSince(now)),
+      this.store.take(pair.key, this.limits.pair, now),
+    ]);
+    // A source the account logged in from recently skips the name and source counters.
+    const counters = known
+      ? [pair]
+      : [
+          pair,
+          { key: `n:${account}`, limit: 'name' as const },
+          { key: `s:${source}`, limit: 'source' as const },
+        ];
     const keys = counters.map((c) => c.key);
-    const blocked = await this.store.refuseBlocked(keys, now);
-    if (blocked.length > 0) return this.#refuse(subject, ip, counters, blocked, now);
-    const taken: Counter[] = [];
-    for (const counter of counters) {
-      if (!(await this.store.take(counter.key, this.limits[counter.limit], now))) {
-        await this.store.giveBack(taken.map((c) => c.key));
-        return this.#refuse(subject, ip, counters, await this.store.refuseBlocked(keys, now), now);
+    const refuse = async (counter: Counter, taken: Taken) =>
+      this.#refuse(subject, ip, counters, taken === 'busy', {
+        refused:
+          taken === 'busy'
+            ? [await this.store.refuseBusy(counter.key, now)]
+            : await this.store.refuseBlocked(keys, now),
+        now,
+      });
+    if (pairTaken !== 'taken') return refuse(pair, pairTaken);
+    const held: Counter[] = [pair];
+    for (const counter of counters.slice(1)) {
+      const taken = await this.store.take(counter.key, this.limits[counter.limit], now);
+      if (taken !== 'taken') {
+        await this.store.giveBack(held.map((c) => c.key));
+        return refuse(counter, taken);
       }
-      taken.push(counter);
+      held.push(counter);
     }
-    return new LoginAttempt(this.store, account, source, taken, now);
+    return new LoginAttempt(this.store, this.limits, account, source, held, now);
   }
 
   /** Deletes expired sessions, counters and known sources, and caps the throttle tables. */
@@ -162,32 +195,25 @@ export class LoginThrottle {
     return new Date(now.getTime() - this.limits.knownSourceDays * 86_400_000);
   }
 
-  /** The pair always counts; a source the account logged in from recently skips the other two. */
-  async #counters(account: string, source: string, now: Date): Promise<Counter[]> {
-    const pair: Counter = { key: `p:${account}@${source}`, limit: 'pair' };
-    if (await this.store.isKnown(account, source, this.#knownSince(now))) return [pair];
-    return [pair, { key: `n:${account}`, limit: 'name' }, { key: `s:${source}`, limit: 'source' }];
-  }
-
-  /** 429 until the last of the blocks ends; each blocked counter is audited at most once per interval. */
+  /** 429 until the last of the refusals ends; each refusing counter is audited at most once per interval. */
   async #refuse(
     subject: LoginSubject,
     ip: string,
     counters: readonly Counter[],
-    blocked: readonly BlockedKey[],
-    now: Date,
+    busy: boolean,
+    { refused, now }: { refused: readonly BlockedKey[]; now: Date },
   ): Promise<never> {
     const limitOf = (key: string): Limit => counters.find((c) => c.key === key)?.limit ?? 'pair';
-    const last = blocked.reduce<BlockedKey | undefined>(
+    const last = refused.reduce<BlockedKey | undefined>(
       (latest, b) => (!latest || b.blockedUntil > latest.blockedUntil ? b : latest),
       undefined,
     );
     const retryAfter = Math.max(1, Math.ceil(((last?.blockedUntil.getTime() ?? 0) - now.getTime()) / 1000));
-    for (const b of blocked) await this.#audit(subject, ip, limitOf(b.key), b, now);
+    for (const b of refused) await this.#audit(subject, ip, limitOf(b.key), b, now);
     throw new HttpError(
       429,
       'too-many-attempts',
-      refusalMessage(last ? limitOf(last.key) : 'pair', subject, retryAfter),
+      refusalMessage(busy || !last ? null : limitOf(last.key), subject, retryAfter),
       { retryAfter },
     );
   }

@@ -64,6 +64,20 @@ for (const engine of ENGINES) {
     });
     afterEach(() => h.close());
 
+    test('parallel logins with the right password never start a block', async () => {
+      // A CRM restoring many tabs at once: more logins in flight than the pair's 5 places.
+      const burst = await Promise.all(times(12, () => agentLogin(h, '1001', PASSWORD_1001, A)));
+      for (const res of burst) {
+        assert.ok(res.statusCode === 201 || res.statusCode === 429, res.body);
+        if (res.statusCode === 429) {
+          assert.equal(res.headers['retry-after'], '1', 'only a moment: nothing is blocked');
+          assert.match(res.json<Refusal>().message, /at the same moment/);
+        }
+      }
+      assert.ok(burst.some((res) => res.statusCode === 201));
+      assert.equal((await agentLogin(h, '1001', PASSWORD_1001, A)).statusCode, 201, 'not blocked');
+    });
+
     test('300 parallel wrong passwords for one extension from one address: only 5 are checked', async () => {
       assert.equal((await agentLogin(h, '1001', PASSWORD_1001, B)).statusCode, 201, 'B becomes known');
       const counts = await statuses(times(300, (i) => agentLogin(h, '1001', `guess-${i}`, A)));

@@ -41,6 +41,7 @@ async function login(ctx: ApiContext, body: unknown, ip: string) {
   const extension = await findExtension(ctx.db, number);
   // Unknown extension and wrong password look the same from outside.
   if (!extension || !passwordMatches(ctx, extension, password)) {
+    await attempt.failed();
     await writeAudit(
       ctx.db,
       { actor: `ext:${number}`, action: 'login.failed', target: number, ip },

@@ -63,6 +63,7 @@ async function login(ctx: ApiContext, request: FastifyRequest) {
   const audit = (action: string) =>
     writeAudit(ctx.db, { actor: `admin:${username}`, action, target: username, ip }, ctx.now());
   if (!admin) {
+    await attempt.failed();
     await audit('admin.login.failed');
     throw new HttpError(401, 'invalid-credentials', WRONG);
   }
