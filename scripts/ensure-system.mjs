@@ -13,6 +13,8 @@ const KAMAILIO = [
   'kamailio-json-modules',
   'kamailio-tls-modules',
   'kamailio-extra-modules',
+  // Makes the self-signed development certificate for SIP over TLS.
+  'openssl',
 ];
 const FOR_TESTS = ['sip-tester', 'chromium', 'iproute2'];
 
