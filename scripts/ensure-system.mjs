@@ -13,8 +13,11 @@ const KAMAILIO = [
   'kamailio-json-modules',
   'kamailio-tls-modules',
   'kamailio-extra-modules',
+  // Makes the self-signed development certificate for SIP over TLS.
+  'openssl',
 ];
-const FOR_TESTS = ['sip-tester', 'chromium', 'iproute2'];
+// baresip-core: the desk phone of the media and desk-phone tests.
+const FOR_TESTS = ['sip-tester', 'chromium', 'iproute2', 'baresip-core'];
 
 const wantTests = process.argv.includes('--tests') || process.env.npm_lifecycle_event === 'test';
 const wanted = wantTests ? [...KAMAILIO, ...FOR_TESTS] : KAMAILIO;

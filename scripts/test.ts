@@ -63,12 +63,13 @@ async function nodeSuites(
     `--test-reporter-destination=${tapFile}`,
     ...files,
   ];
+  // The default route over lo gives programs that look for "the" local address (baresip) 127.0.0.1.
   const code = options.loopbackOnly
     ? await run('unshare', [
         '-n',
         'sh',
         '-c',
-        `ip link set lo up && exec ${process.execPath} ${args.join(' ')}`,
+        `ip link set lo up && ip route add default dev lo && exec ${process.execPath} ${args.join(' ')}`,
       ])
     : await run(process.execPath, args);
   const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
@@ -100,19 +101,31 @@ async function componentSuites(): Promise<void> {
   if (code !== 0 && counts.failed === 0) tally.failed += 1;
 }
 
+/** True as root; otherwise says why suites that need a loopback-only namespace cannot run, and counts a failure. */
+function canIsolate(what: string): boolean {
+  if (process.getuid?.() === 0) return true;
+  console.error(`${what} tests need root for a loopback-only network namespace (unshare -n). Run as root.`);
+  tally.failed += 1;
+  return false;
+}
+
+/**
+ * Media suites (test/media/) send real RTP between real SIP devices (baresip), so like the
+ * end-to-end suites they run in a private network namespace that has only `lo`.
+ */
+async function mediaSuites(files: string[]): Promise<void> {
+  console.log(`\n=== media (${files.length} files, baresip and RTP, loopback-only namespace) ===`);
+  if (!canIsolate('Media')) return;
+  await nodeSuites('media', files, { loopbackOnly: true });
+}
+
 /**
  * End-to-end suites create WebRTC peer connections, so they run inside a private network
  * namespace that has only `lo` (as root: unshare -n), never on this machine's real interface.
  */
 async function endToEndSuites(files: string[]): Promise<void> {
   console.log(`\n=== end-to-end (${files.length} files, Chromium, loopback-only namespace) ===`);
-  if (process.getuid?.() !== 0) {
-    console.error(
-      'End-to-end tests need root for a loopback-only network namespace (unshare -n). Run as root.',
-    );
-    tally.failed += 1;
-    return;
-  }
+  if (!canIsolate('End-to-end')) return;
   // EARSHOT_DIST builds (and test/support/stack.ts serves) another folder than dist/.
   try {
     buildWebApp(process.cwd(), process.env.EARSHOT_DIST);
@@ -124,22 +137,28 @@ async function endToEndSuites(files: string[]): Promise<void> {
   await nodeSuites('e2e', files, { loopbackOnly: true });
 }
 
-/** `tsx scripts/test.ts e2e <files…>`: only those end-to-end files (after the builds). */
-async function endToEndOnly(files: string[]): Promise<void> {
-  await endToEndSuites(files.length ? files : findTests('test/e2e', []));
+/**
+ * `tsx scripts/test.ts e2e <files…>` (after the builds) or `tsx scripts/test.ts media <files…>`:
+ * only those files (default: the whole folder), in the loopback-only namespace.
+ */
+async function isolatedOnly(kind: 'e2e' | 'media', files: string[]): Promise<void> {
+  const chosen = files.length ? files : findTests(`test/${kind}`, []);
+  await (kind === 'e2e' ? endToEndSuites(chosen) : mediaSuites(chosen));
   console.log(`\n${tally.passed} passed, ${tally.failed} failed`);
   process.exitCode = tally.failed === 0 ? 0 : 1;
 }
 
 async function main(): Promise<void> {
-  if (process.argv[2] === 'e2e') {
-    await endToEndOnly(process.argv.slice(3));
+  const kind = process.argv[2];
+  if (kind === 'e2e' || kind === 'media') {
+    await isolatedOnly(kind, process.argv.slice(3));
     return;
   }
   await check('lint', 'npx', ['eslint', '--max-warnings', '0', '.']);
   await check('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
   console.log('\n=== node:test: server, Kamailio, integration ===');
-  await nodeSuites('node', findTests('test', ['components', 'e2e']));
+  await nodeSuites('node', findTests('test', ['components', 'e2e', 'media']));
+  await mediaSuites(findTests('test/media', []));
   await componentSuites();
   await endToEndSuites(findTests('test/e2e', []));
   const skipped = tally.skipped ? `, ${tally.skipped} skipped` : '';

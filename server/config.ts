@@ -17,6 +17,8 @@ const schema = z.object({
   EARSHOT_SIP_WS_PORT: z.coerce.number().int().min(1).max(65535).default(8088),
   EARSHOT_SIP_WSS_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
   EARSHOT_SIP_PORT: z.coerce.number().int().min(1).max(65535).default(5060),
+  /** SIP over TLS for devices; uses EARSHOT_TLS_CERT/KEY, or a generated development certificate. */
+  EARSHOT_SIP_TLS_PORT: z.coerce.number().int().min(1).max(65535).default(5061),
   EARSHOT_SIP_LISTEN: z.string().default('127.0.0.1'),
   EARSHOT_RPC_PORT: z.coerce.number().int().min(1).max(65535).default(5071),
   /** The SIP WebSocket URL browsers should use, when it differs from the listen address (proxy, DNS name). */
@@ -55,6 +57,7 @@ export interface Config {
   sipWsPort: number;
   sipWssPort: number;
   sipPort: number;
+  sipTlsPort: number;
   sipListen: string;
   rpcPort: number;
   publicSipUrl: string | undefined;
@@ -98,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sipWsPort: e.EARSHOT_SIP_WS_PORT,
     sipWssPort: e.EARSHOT_SIP_WSS_PORT,
     sipPort: e.EARSHOT_SIP_PORT,
+    sipTlsPort: e.EARSHOT_SIP_TLS_PORT,
     sipListen: e.EARSHOT_SIP_LISTEN,
     rpcPort: e.EARSHOT_RPC_PORT,
     publicSipUrl: e.EARSHOT_PUBLIC_SIP_URL,

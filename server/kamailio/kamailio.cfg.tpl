@@ -33,9 +33,15 @@ listen=tcp:{{SIP_LISTEN}}:{{SIP_PORT}}
 listen=tcp:{{SIP_LISTEN}}:{{WS_PORT}}
 # JSON-RPC only: never on a public address.
 listen=tcp:127.0.0.1:{{RPC_PORT}}
-#!ifdef WITH_WSS
+#!ifdef WITH_TLS
 enable_tls=yes
+#!endif
+#!ifdef WITH_WSS
 listen=tls:{{SIP_LISTEN}}:{{WSS_PORT}}
+#!endif
+#!ifdef WITH_SIP_TLS
+# SIP over TLS for devices (desk phones, mobile apps); the same certificate as wss (tls.cfg).
+listen=tls:{{SIP_LISTEN}}:{{SIP_TLS_PORT}}
 #!endif
 
 ####### Modules #########
@@ -66,7 +72,7 @@ loadmodule "xhttp.so"
 loadmodule "websocket.so"
 loadmodule "ipops.so"
 loadmodule "dialog.so"
-#!ifdef WITH_WSS
+#!ifdef WITH_TLS
 loadmodule "tls.so"
 #!endif
 
@@ -136,7 +142,7 @@ modparam("websocket", "keepalive_timeout", 30)
 modparam("websocket", "keepalive_interval", 1)
 modparam("websocket", "sub_protocols", 1)
 
-#!ifdef WITH_WSS
+#!ifdef WITH_TLS
 modparam("tls", "config", "{{RUN_DIR}}/tls.cfg")
 #!endif
 

@@ -10,7 +10,7 @@ import {
   type DaemonExit,
   type DaemonHandle,
 } from '../stack/daemon.ts';
-import { renderKamailioConfig, renderTlsConfig, type KamailioSettings } from './render.ts';
+import { renderKamailioConfig, renderTlsConfig, tlsCertificate, type KamailioSettings } from './render.ts';
 import { KamailioRpc } from './rpc.ts';
 
 export { groupAlive } from '../stack/daemon.ts';
@@ -169,7 +169,8 @@ export class KamailioProcess {
     const settings: KamailioSettings = { ...this.options.settings, runDir };
     const configPath = join(runDir, 'kamailio.cfg');
     writeFileSync(configPath, renderKamailioConfig(settings));
-    if (settings.wss) writeFileSync(join(runDir, 'tls.cfg'), renderTlsConfig(settings.wss));
+    const tls = tlsCertificate(settings);
+    if (tls) writeFileSync(join(runDir, 'tls.cfg'), renderTlsConfig(tls));
     return configPath;
   }
 

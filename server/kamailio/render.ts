@@ -60,6 +60,8 @@ export interface KamailioSettings {
   wsPort: number;
   /** WSS only when a certificate and key are configured. */
   wss: { port: number; cert: string; key: string } | null;
+  /** SIP over TLS for devices (desk phones, mobile apps); the same certificate as `wss` when both are set. */
+  sipTls?: { port: number; cert: string; key: string } | null;
   rpcPort: number;
   allowedOrigins: string[];
   runDir: string;
@@ -76,10 +78,9 @@ export function settingsFromConfig(
   runDir: string,
   limits: KamailioLimits = DEFAULT_LIMITS,
 ): KamailioSettings {
-  const wss =
-    config.tlsCert && config.tlsKey
-      ? { port: config.sipWssPort, cert: config.tlsCert, key: config.tlsKey }
-      : null;
+  const certificate = config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : null;
+  const wss = certificate ? { port: config.sipWssPort, ...certificate } : null;
+  const sipTls = certificate ? { port: config.sipTlsPort, ...certificate } : null;
   return {
     realm: config.realm,
     databaseUrl: config.databaseUrl,
@@ -88,6 +89,7 @@ export function settingsFromConfig(
     sipPort: config.sipPort,
     wsPort: config.sipWsPort,
     wss,
+    sipTls,
     rpcPort: config.rpcPort,
     allowedOrigins: config.allowedOrigins,
     runDir,
@@ -137,9 +139,11 @@ function validate(s: KamailioSettings): void {
   assertSafe('sipListen', s.sipListen, SAFE_TOKEN);
   assertSafe('databaseUrl', s.databaseUrl, SAFE_QUOTED);
   assertSafe('runDir', s.runDir, SAFE_QUOTED);
-  const ports = [s.sipPort, s.wsPort, s.rpcPort, ...(s.wss ? [s.wss.port] : [])];
+  const ports = [s.sipPort, s.wsPort, s.rpcPort, ...[s.wss, s.sipTls].flatMap((t) => (t ? [t.port] : []))];
   if (new Set(ports).size !== ports.length)
     throw new Error(`Kamailio ports must differ: ${ports.join(', ')}`);
+  if (s.wss && s.sipTls && (s.wss.cert !== s.sipTls.cert || s.wss.key !== s.sipTls.key))
+    throw new Error('Kamailio serves one TLS certificate: wss and SIP over TLS must use the same one');
   const { min, max } = s.registration;
   if (!(Number.isInteger(s.limits.noAnswerSeconds) && s.limits.noAnswerSeconds >= 1))
     throw new Error('Kamailio noAnswerSeconds must be a whole number of seconds, at least 1');
@@ -147,11 +151,28 @@ function validate(s: KamailioSettings): void {
     throw new Error('Kamailio expires must satisfy min <= default <= max');
 }
 
+/** WITH_TLS (the tls module) for either TLS listener, WITH_WSS and WITH_SIP_TLS for each. */
+function defines(s: KamailioSettings): string {
+  const names = [
+    ...(s.wss || s.sipTls ? ['WITH_TLS'] : []),
+    ...(s.wss ? ['WITH_WSS'] : []),
+    ...(s.sipTls ? ['WITH_SIP_TLS'] : []),
+  ];
+  return names.map((name) => `#!define ${name}`).join('\n');
+}
+
+/** The certificate the tls module serves (wss and SIP over TLS share it), or null without TLS. */
+export function tlsCertificate(
+  s: Pick<KamailioSettings, 'wss' | 'sipTls'>,
+): { cert: string; key: string } | null {
+  return s.wss ?? s.sipTls ?? null;
+}
+
 /** Every `{{NAME}}` of the template and its value. */
 function values(s: KamailioSettings): Record<string, string> {
   const { limits, registration } = s;
   return {
-    DEFINES: s.wss ? '#!define WITH_WSS' : '',
+    DEFINES: defines(s),
     LOG_LEVEL: String(s.logLevel),
     NODE_NAME: s.nodeName,
     CHILDREN: String(s.children),
@@ -162,6 +183,7 @@ function values(s: KamailioSettings): Record<string, string> {
     SIP_PORT: String(s.sipPort),
     WS_PORT: String(s.wsPort),
     WSS_PORT: String(s.wss?.port ?? s.wsPort),
+    SIP_TLS_PORT: String(s.sipTls?.port ?? s.sipPort),
     RPC_PORT: String(s.rpcPort),
     RUN_DIR: s.runDir,
     DB_ENGINE: parseDatabaseUrl(s.databaseUrl).engine,
@@ -200,17 +222,17 @@ export function renderKamailioConfig(settings: KamailioSettings): string {
   return text;
 }
 
-/** The tls module's own config file for the WSS listener (written beside kamailio.cfg). */
-export function renderTlsConfig(wss: { cert: string; key: string }): string {
-  assertSafe('tlsCert', wss.cert, SAFE_QUOTED);
-  assertSafe('tlsKey', wss.key, SAFE_QUOTED);
+/** The tls module's own config file for the TLS listeners (written beside kamailio.cfg). */
+export function renderTlsConfig(tls: { cert: string; key: string }): string {
+  assertSafe('tlsCert', tls.cert, SAFE_QUOTED);
+  assertSafe('tlsKey', tls.key, SAFE_QUOTED);
   return [
     '[server:default]',
     'method = TLSv1.2+',
     'verify_certificate = no',
     'require_certificate = no',
-    `private_key = ${wss.key}`,
-    `certificate = ${wss.cert}`,
+    `private_key = ${tls.key}`,
+    `certificate = ${tls.cert}`,
     '',
     '[client:default]',
     'method = TLSv1.2+',

@@ -9,9 +9,10 @@ import { loadConfig, type Config } from '../config.ts';
 import { KamailioProcess } from '../kamailio/launcher.ts';
 import { startRegistrationWatcher } from '../extensions/registration-watcher.ts';
 import { KamailioRegistrarClient } from '../kamailio/registrar-client.ts';
-import { settingsFromConfig } from '../kamailio/render.ts';
+import { settingsFromConfig, type KamailioSettings } from '../kamailio/render.ts';
 import { openCore, type Core } from '../services.ts';
 import { startPortal } from './portal.ts';
+import { ensureDevCertificate } from './dev-certificate.ts';
 import { Supervisor } from './supervisor.ts';
 import { DEMO_ADMIN, seedDemoAdmin, seedDemoExtensions } from './seed.ts';
 import { buildWebApp } from './web-build.ts';
@@ -21,11 +22,31 @@ const say = (line: string): void => {
   console.log(`[earshot] ${line}`);
 };
 
+/**
+ * Kamailio's settings, with SIP over TLS for devices always on: the configured certificate, or a
+ * self-signed development certificate in the data dir (made once, reused; said so either way).
+ */
+function kamailioSettings(config: Config): Omit<KamailioSettings, 'runDir'> {
+  // The launcher gives every start a fresh run dir under dataDir, so the one passed here is unused.
+  const settings = settingsFromConfig(config, '');
+  if (settings.sipTls) return settings;
+  const dev = ensureDevCertificate(join(config.dataDir, 'tls'), [
+    config.realm,
+    config.sipListen,
+    config.host,
+  ]);
+  say(
+    dev.generated
+      ? `No TLS certificate configured (EARSHOT_TLS_CERT, EARSHOT_TLS_KEY): made a self-signed development certificate for SIP over TLS: ${dev.cert}`
+      : `SIP over TLS uses the self-signed development certificate ${dev.cert} (set EARSHOT_TLS_CERT and EARSHOT_TLS_KEY for a real one).`,
+  );
+  return { ...settings, sipTls: { port: config.sipTlsPort, cert: dev.cert, key: dev.key } };
+}
+
 /** Kamailio under the supervisor: restarted with backoff when it dies, gone when this process dies. */
 async function startKamailio(config: Config): Promise<Supervisor> {
-  // The launcher gives every start a fresh run dir under dataDir, so the one passed here is unused.
   const kamailio = new KamailioProcess({
-    settings: settingsFromConfig(config, ''),
+    settings: kamailioSettings(config),
     dataDir: join(config.dataDir, 'kamailio'),
     onLog: (line) => {
       if (/ERROR|CRITICAL|WARNING/.test(line)) console.error(`[kamailio] ${line}`);
@@ -76,7 +97,7 @@ function printWelcome(config: Config, { demo, adminPassword }: Welcome): void {
       `Example portal: http://${config.host}:${config.portalPort}/  (embeds the widget from another origin)`,
     );
   say(
-    `SIP WebSocket:  ws://${config.sipListen}:${config.sipWsPort}   SIP UDP/TCP: ${config.sipListen}:${config.sipPort}`,
+    `SIP WebSocket:  ws://${config.sipListen}:${config.sipWsPort}   SIP UDP/TCP: ${config.sipListen}:${config.sipPort}   SIP TLS: ${config.sipListen}:${config.sipTlsPort}`,
   );
   say(`Database:       ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@')}`);
   if (demo.length) {

@@ -166,6 +166,7 @@ for (const engine of ENGINES) {
         node: 'kam-b',
         clientIp: '192.0.2.22',
         clientName: 'Earshot/1.0',
+        transport: 'ws',
         contacts: 2,
       });
       const off = (await list('q=2003')).items[0];

@@ -34,6 +34,42 @@ describe('account page', () => {
     await expect(page).to.be.accessible();
   });
 
+  it('shows how each device is connected and the client name it gives', async () => {
+    const worker = await useScenario('default');
+    const phone = await loggedInPhone();
+    const me = await phone.phone.api.me();
+    const [browser] = me.registration.devices;
+    if (!browser) throw new Error('the default scenario has no device');
+    const deskPhone = {
+      ...browser,
+      clientIp: '192.0.2.40',
+      clientPort: 5060,
+      transport: 'udp',
+      clientName: 'Yealink SIP-T46U 108.86.0.20',
+      contact: 'sip:1001@192.0.2.40:5060',
+    };
+    const mobile = { ...deskPhone, clientIp: '192.0.2.41', transport: 'tls', clientName: '' };
+    worker.use(
+      http.get(`${API_TEST_URL}/api/v1/me`, () =>
+        HttpResponse.json({
+          ...me,
+          registration: {
+            ...me.registration,
+            devices: [{ ...browser, transport: 'wss' }, deskPhone, mobile],
+          },
+        }),
+      ),
+    );
+    const page = await openAccountTab(phone);
+    const device = (n: number) =>
+      (page.shadowRoot?.querySelector(`[aria-label="Device ${n}"]`)?.textContent ?? '').replace(/\s+/g, ' ');
+    expect(device(1)).to.contain('Transport WSS').and.to.contain('Client name Earshot/0.1 (JsSIP)');
+    expect(device(2)).to.contain('Transport UDP').and.to.contain('Client name Yealink SIP-T46U 108.86.0.20');
+    expect(device(3)).to.contain('Transport TLS').and.to.contain('Client name unknown');
+    expect(shadowText(page)).to.contain('Yes, 3 devices');
+    await expect(page).to.be.accessible();
+  });
+
   it('opened right after login, waits for the account session instead of failing', async () => {
     const worker = await useScenario('default');
     let release = (): void => undefined;

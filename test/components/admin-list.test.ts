@@ -31,6 +31,7 @@ describe('admin console: agent accounts list', () => {
       new Date(ada.registration.registeredAt ?? '').toLocaleString(),
       'kamailio-1',
       '192.0.2.10',
+      'WSS',
       'Earshot/0.1 (JsSIP)',
       new Date(ada.createdAt).toLocaleString(),
     ]) {
@@ -52,6 +53,7 @@ describe('admin console: agent accounts list', () => {
       'Registered since',
       'Node',
       'Client IP',
+      'Transport',
       'Client name',
       'Created',
     ]) {

@@ -83,4 +83,23 @@ void describe('KamailioProcess', () => {
     });
     assert.match(wss, /^#!define WITH_WSS$/m);
   });
+
+  void test('SIP over TLS alone loads the tls module without a wss listener; two certificates are refused', () => {
+    const settings = { ...h.settings, runDir: '/tmp/x', wss: null };
+    const tls = { cert: '/c.pem', key: '/k.pem' };
+    const config = renderKamailioConfig({ ...settings, sipTls: { port: 2, ...tls } });
+    assert.match(config, /^#!define WITH_TLS$/m);
+    assert.match(config, /^#!define WITH_SIP_TLS$/m);
+    assert.doesNotMatch(config, /^#!define WITH_WSS$/m);
+    assert.match(config, /^listen=tls:127\.0\.0\.1:2$/m);
+    assert.throws(
+      () =>
+        renderKamailioConfig({
+          ...settings,
+          wss: { port: 1, ...tls },
+          sipTls: { port: 2, cert: '/other.pem', key: '/k.pem' },
+        }),
+      /same one/,
+    );
+  });
 });

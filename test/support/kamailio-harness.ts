@@ -22,6 +22,8 @@ export interface KamailioHarness {
   credentials: CredentialContext;
   settings: Omit<KamailioSettings, 'runDir'>;
   sip: { host: string; port: number };
+  /** SIP over TLS, when started with `tls`. */
+  sipTls: { host: string; port: number } | null;
   wsUrl: string;
   rpcUrl: string;
   nodeName: string;
@@ -36,7 +38,7 @@ export interface HarnessOptions {
   nodeName?: string;
   /** Origins allowed on the WebSocket (default: ALLOWED_ORIGIN). */
   allowedOrigins?: string[];
-  /** PEM certificate and key: adds a WSS listener on a free port. */
+  /** PEM certificate and key: adds a WSS and a SIP-over-TLS listener, each on a free port. */
   tls?: { cert: string; key: string };
   /** SIP worker processes per transport (default 2). */
   children?: number;
@@ -93,7 +95,7 @@ export async function testKamailioSettings(
   databaseUrl: string,
   options: HarnessOptions = {},
 ): Promise<Omit<KamailioSettings, 'runDir'>> {
-  const [sipPort = 0, wsPort = 0, rpcPort = 0, wssPort = 0] = await freePorts(4);
+  const [sipPort = 0, wsPort = 0, rpcPort = 0, wssPort = 0, sipTlsPort = 0] = await freePorts(5);
   return {
     realm: TEST_REALM,
     databaseUrl,
@@ -102,6 +104,7 @@ export async function testKamailioSettings(
     sipPort,
     wsPort,
     wss: options.tls ? { port: wssPort, ...options.tls } : null,
+    sipTls: options.tls ? { port: sipTlsPort, ...options.tls } : null,
     rpcPort,
     allowedOrigins: options.allowedOrigins ?? [ALLOWED_ORIGIN],
     limits: { ...DEFAULT_LIMITS, pikeDensity: 1000, ...options.limits },
@@ -138,6 +141,7 @@ export async function startKamailio(options: HarnessOptions = {}): Promise<Kamai
     credentials,
     settings,
     sip: { host: '127.0.0.1', port: sipPort },
+    sipTls: settings.sipTls ? { host: '127.0.0.1', port: settings.sipTls.port } : null,
     wsUrl: `ws://127.0.0.1:${wsPort}`,
     rpcUrl,
     nodeName,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createExtension, type NewExtensionInput } from '../../server/extensions/repository.ts';
 import { ALLOWED_ORIGIN, TEST_REALM, type KamailioHarness } from './kamailio-harness.ts';
 import { SipClient, type AnswerMode } from './sip-client.ts';
-import { UdpTransport, WsTransport } from './sip-transport.ts';
+import { StreamTransport, UdpTransport, WsTransport } from './sip-transport.ts';
 
 /** How a test agent connects and behaves. */
 export interface AgentOptions {
@@ -37,6 +37,26 @@ export async function udpAgent(
   const transport = await UdpTransport.open(h.sip, options.localAddress);
   return new SipClient({
     transport,
+    user: number,
+    domain: TEST_REALM,
+    password: options.password ?? `pw-${number}`,
+    ...rest(options),
+  });
+}
+
+/** A SIP agent over TCP, or over TLS trusting only `ca` (PEM), for extension `number`. */
+export async function streamAgent(
+  h: KamailioHarness,
+  number: string,
+  transport: 'tcp' | 'tls',
+  options: AgentOptions & { ca?: string } = {},
+): Promise<SipClient> {
+  const server = transport === 'tcp' ? h.sip : h.sipTls;
+  if (!server) throw new Error('This Kamailio has no SIP-over-TLS listener: start it with `tls`.');
+  const stream =
+    transport === 'tcp' ? await StreamTransport.tcp(server) : await StreamTransport.tls(server, options.ca);
+  return new SipClient({
+    transport: stream,
     user: number,
     domain: TEST_REALM,
     password: options.password ?? `pw-${number}`,

@@ -1,5 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
+import { connect as tcpConnect, type Socket as TcpSocket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import WebSocket from 'ws';
 
 /** Where the user agent's messages go and how it appears in Via/Contact. */
@@ -57,6 +59,76 @@ export class UdpTransport implements SipTransport {
 
   async close(): Promise<void> {
     this.socket.close();
+    await once(this.socket, 'close');
+  }
+}
+
+/** Cuts a SIP byte stream (TCP, TLS) into messages by their Content-Length. */
+export function splitSipStream(buffer: Buffer): { messages: string[]; rest: Buffer } {
+  const messages: string[] = [];
+  let rest = buffer;
+  for (;;) {
+    // Keep-alive CRLFs between messages are not messages.
+    while (rest.subarray(0, 2).toString('latin1') === '\r\n') rest = rest.subarray(2);
+    const end = rest.indexOf('\r\n\r\n');
+    if (end === -1) return { messages, rest };
+    const head = rest.subarray(0, end).toString('utf8');
+    const length = Number(/^(?:content-length|l)\s*:\s*(\d+)/im.exec(head)?.[1] ?? 0);
+    if (rest.length < end + 4 + length) return { messages, rest };
+    messages.push(rest.subarray(0, end + 4 + length).toString('utf8'));
+    rest = rest.subarray(end + 4 + length);
+  }
+}
+
+/** SIP over one TCP or TLS connection, the way a desk phone on `transport=tcp|tls` talks. */
+export class StreamTransport implements SipTransport {
+  readonly contactParams: string;
+  #handler: (text: string) => void = () => undefined;
+  #buffer: Buffer = Buffer.alloc(0);
+
+  private constructor(
+    readonly socket: TcpSocket,
+    readonly via: 'TCP' | 'TLS',
+  ) {
+    this.contactParams = `;transport=${via.toLowerCase()}`;
+    socket.on('data', (data: Buffer) => {
+      const { messages, rest } = splitSipStream(Buffer.concat([this.#buffer, data]));
+      this.#buffer = rest;
+      for (const message of messages) this.#handler(message);
+    });
+  }
+
+  /** Connects over TCP to `server`. */
+  static async tcp(server: { host: string; port: number }): Promise<StreamTransport> {
+    const socket = tcpConnect(server.port, server.host);
+    await once(socket, 'connect');
+    return new StreamTransport(socket, 'TCP');
+  }
+
+  /** Connects over TLS to `server`, trusting only `ca` (the server's certificate, PEM); rejects when the handshake fails. */
+  static async tls(server: { host: string; port: number }, ca?: string): Promise<StreamTransport> {
+    const socket = tlsConnect({ host: server.host, port: server.port, ...(ca ? { ca } : {}) });
+    await once(socket, 'secureConnect');
+    return new StreamTransport(socket, 'TLS');
+  }
+
+  /** Our address as the server sees it. */
+  get sentBy(): string {
+    return `${this.socket.localAddress ?? '127.0.0.1'}:${String(this.socket.localPort ?? 0)}`;
+  }
+
+  send(text: string): void {
+    this.socket.write(text);
+  }
+
+  onMessage(handler: (text: string) => void): void {
+    this.#handler = handler;
+  }
+
+  async close(): Promise<void> {
+    if (this.socket.destroyed) return;
+    this.socket.end();
+    this.socket.destroy();
     await once(this.socket, 'close');
   }
 }

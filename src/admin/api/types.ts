@@ -29,6 +29,8 @@ export interface AdminRegistration {
   node: string | null;
   clientIp: string | null;
   clientName: string | null;
+  /** How the leading device is connected: udp, tcp, tls, ws or wss. */
+  transport: string | null;
   contacts: number;
 }
 

@@ -63,6 +63,8 @@ export class EarshotAccountPage extends LitElement {
         <dd>${device.node}</dd>
         <dt>Client IP</dt>
         <dd>${device.clientIp}</dd>
+        <dt>Transport</dt>
+        <dd>${device.transport.toUpperCase()}</dd>
         <dt>Client name</dt>
         <dd>${device.clientName || 'unknown'}</dd>
         <dt>Expires</dt>

@@ -36,6 +36,7 @@ const NO_DEVICE = {
   node: null,
   clientIp: null,
   clientName: null,
+  transport: null,
   contacts: 0,
 } as const;
 
@@ -76,6 +77,7 @@ export function seedRows(): AdminExtension[] {
         node: 'kamailio-1',
         clientIp: '192.0.2.10',
         clientName: 'Earshot/0.1 (JsSIP)',
+        transport: 'wss',
         contacts: 1,
       },
     }),

@@ -33,6 +33,7 @@ const NO_DEVICE = {
   node: null,
   clientIp: null,
   clientName: null,
+  transport: null,
   contacts: 0,
 };
 
@@ -58,6 +59,7 @@ function registrationOf(number: string, live: LiveRegistrations): AdminExtension
     node: lead.node,
     clientIp: lead.clientIp || null,
     clientName: lead.userAgent || null,
+    transport: lead.transport || null,
     contacts: live.registrations.length,
   };
 }

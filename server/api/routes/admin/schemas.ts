@@ -48,6 +48,8 @@ export const Registration = z.object({
   node: z.string().nullable(),
   clientIp: z.string().nullable(),
   clientName: z.string().nullable(),
+  /** How the leading device is connected: udp, tcp, tls, ws or wss. */
+  transport: z.string().nullable(),
   contacts: z.number(),
 });
 

@@ -100,6 +100,7 @@ function rowView(row: AdminExtension, a: TableActions) {
     <td>${when(r.registeredAt)}</td>
     <td>${r.node ?? '—'}</td>
     <td>${r.clientIp ?? '—'}</td>
+    <td>${r.transport?.toUpperCase() ?? '—'}</td>
     <td>${r.clientName ?? '—'}</td>
     <td>${when(row.createdAt)}</td>
     ${
@@ -145,6 +146,7 @@ export function accountsTable(rows: AdminExtension[], a: TableActions) {
           ${header('Registered since', 'registeredAt', a)}
           <th scope="col">Node</th>
           <th scope="col">Client IP</th>
+          <th scope="col">Transport</th>
           <th scope="col">Client name</th>
           ${header('Created', 'createdAt', a)} ${a.readOnly ? nothing : html`<th scope="col">Actions</th>`}
         </tr>
