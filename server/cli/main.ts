@@ -19,6 +19,8 @@ const USAGE = `Usage: earshot <command>
   admin create <username> [--role admin|viewer] --password-stdin
         (or --username NAME)                create an administrator (argon2id); role admin (default)
                                             may change everything, viewer may only read
+  trunk seal-password                       read the SIP trunk's digest password from standard
+                                            input; print it sealed for EARSHOT_TRUNK_PASSWORD
 
 Configuration comes from the environment (see README: DATABASE_URL, EARSHOT_SIP_REALM, …).`;
 
@@ -83,6 +85,10 @@ const COMMANDS: Record<string, Handler> = {
       throw new Error(`An administrator named "${username}" exists already.`);
     await createAdmin(core.db.kysely, { username, role, password: await readSecretFromStdin() });
     console.log(`Created ${role} "${username}".`);
+  },
+  'trunk seal-password': async (core) => {
+    // Sealed with this data dir's key (or EARSHOT_SECRET_KEY): only this deployment can open it.
+    console.log(core.credentials.box.seal(await readSecretFromStdin()));
   },
 };
 

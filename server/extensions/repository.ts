@@ -25,6 +25,10 @@ export interface NewExtensionInput {
   allowedIps?: string[];
   forwarding?: string | null;
   dnd?: boolean;
+  /** E.164, already checked. */
+  did?: string | null;
+  /** E.164, already checked. */
+  callerId?: string | null;
 }
 
 /** Thrown when an extension number is already taken. */
@@ -110,6 +114,8 @@ export function newExtensionRow(
     allowed_ips: (input.allowedIps ?? []).join(','),
     forwarding: input.forwarding ?? null,
     dnd: flag(input.dnd, 0),
+    did: input.did ?? null,
+    caller_id: input.callerId ?? null,
     revision: 1,
     created_at: now,
     updated_at: now,

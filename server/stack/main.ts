@@ -22,10 +22,10 @@ const say = (line: string): void => {
 };
 
 /** Kamailio under the supervisor: restarted with backoff when it dies, gone when this process dies. */
-async function startKamailio(config: Config): Promise<Supervisor> {
+async function startKamailio(config: Config, core: Core): Promise<Supervisor> {
   // The launcher gives every start a fresh run dir under dataDir, so the one passed here is unused.
   const kamailio = new KamailioProcess({
-    settings: settingsFromConfig(config, ''),
+    settings: settingsFromConfig(config, '', undefined, core.credentials.box),
     dataDir: join(config.dataDir, 'kamailio'),
     onLog: (line) => {
       if (/ERROR|CRITICAL|WARNING/.test(line)) console.error(`[kamailio] ${line}`);
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   const demo = await seedDemoExtensions(core);
   const adminPassword = await seedDemoAdmin(core);
   say('Starting Kamailio…');
-  const kamailio = await startKamailio(config);
+  const kamailio = await startKamailio(config, core);
   const app = await startService(config, core).catch(async (error: unknown) => {
     await kamailio.stop();
     throw error;
