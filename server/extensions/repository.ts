@@ -76,6 +76,12 @@ export function findExtension(db: Kysely<Database>, number: string): Promise<Ext
   return db.selectFrom('extensions').selectAll().where('number', '=', number).executeTakeFirst();
 }
 
+/** The extension a DID (E.164) rings, or undefined. */
+export async function findDidOwner(db: Kysely<Database>, did: string): Promise<string | undefined> {
+  const row = await db.selectFrom('extensions').select('number').where('did', '=', did).executeTakeFirst();
+  return row?.number;
+}
+
 /** Replaces the SIP password in one statement (HA1, HA1b and the sealed copy together); returns when. */
 export async function setExtensionPassword(
   db: Kysely<Database>,
