@@ -154,10 +154,9 @@ async function patch(ctx: ApiContext, request: FastifyRequest, reply: FastifyRep
       'Send the If-Match header with the ETag you read, so nobody else’s change is overwritten.',
     );
   const changes: ExtensionChanges = checkedSettings(parseWith(PatchBody, request.body ?? {}), number);
-  await checkDidFree(ctx, changes.did, number);
   const outcome = await updateExtensionIf(ctx.db, number, changes, revision, ctx.now()).catch(
     async (error: unknown) => {
-      // Only the DID is unique among the columns a PATCH writes: someone gave it away meanwhile.
+      // The DID is the only unique column a PATCH writes: it rings another extension.
       if (!isUniqueViolation(error)) throw error;
       await checkDidFree(ctx, changes.did, number);
       throw error;

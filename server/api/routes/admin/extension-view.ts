@@ -158,7 +158,7 @@ export function didTaken(did: string, owner: string): HttpError {
   });
 }
 
-/** Refuses a DID that rings another extension than `number` (checked before writing, and again by the unique index). */
+/** After the unique index refused a write: 409 when `did` rings another extension than `number` (else returns). */
 export async function checkDidFree(
   ctx: ApiContext,
   did: string | null | undefined,

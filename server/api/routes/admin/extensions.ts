@@ -133,13 +133,12 @@ function checkCreate(body: CreateBody): CreateBody {
 async function create(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
   const admin = await requireAdmin(ctx, request, 'admin');
   const body = checkCreate(parseWith(CreateBody, request.body));
-  await checkDidFree(ctx, body.did, body.number);
   const taken = new HttpError(409, 'extension-exists', `Extension ${body.number} already exists.`);
   const created = await createExtension(ctx.db, ctx.credentials, body, ctx.now()).catch(
     async (error: unknown) => {
       if (error instanceof DuplicateExtensionError) throw taken;
       if (!isUniqueViolation(error)) throw error;
-      // The number or the DID was taken meanwhile: say which.
+      // The unique index refused the number (taken meanwhile) or the DID: say which.
       await checkDidFree(ctx, body.did, body.number);
       throw taken;
     },
