@@ -61,6 +61,14 @@ async function startService(config: Config, core: Core) {
   return app;
 }
 
+/** The trunk in one line (never its password). */
+function trunkSummary({ trunk, dialCountry }: Config): string {
+  if (!trunk) return 'none (outside numbers are refused: set EARSHOT_TRUNK_HOST)';
+  const login = trunk.username ? `, digest login ${trunk.username}` : '';
+  const country = dialCountry ? `, national numbers as ${dialCountry}` : '';
+  return `${trunk.host}:${trunk.port} over ${trunk.transport}${login}, calls in from ${trunk.allowedIps.join(' ')}${country}`;
+}
+
 interface Welcome {
   demo: { number: string; name: string; password: string }[];
   adminPassword: string | null;
@@ -79,6 +87,7 @@ function printWelcome(config: Config, { demo, adminPassword }: Welcome): void {
     `SIP WebSocket:  ws://${config.sipListen}:${config.sipWsPort}   SIP UDP/TCP: ${config.sipListen}:${config.sipPort}`,
   );
   say(`Database:       ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@')}`);
+  say(`SIP trunk:      ${trunkSummary(config)}`);
   if (demo.length) {
     say('Demo extensions (passwords are shown this once; only hashes are stored):');
     for (const d of demo) say(`  ${d.number}  ${d.password}   ${d.name}`);
