@@ -354,3 +354,44 @@ void describe('no SIP trunk configured', () => {
     assert.equal(callee.received.filter((m) => m.method === 'INVITE').length, 0);
   });
 });
+
+void describe('SIP trunk on PostgreSQL (caller ID and DID read per call)', () => {
+  let h: KamailioHarness;
+  let carrier: FakeCarrier;
+  const outside: SipClient[] = [];
+  const { agent, registered, closeAll } = udpAgentPool(() => h);
+
+  before(async () => {
+    carrier = await FakeCarrier.open(CARRIER_ADDRESS);
+    h = await startKamailio({ engine: 'postgres', trunk: trunkFor(carrier, false), dialCountry: 'GB' });
+    await seedExtensions(h, [
+      { number: '4401', manualDialing: true, did: '+442079460001' },
+      { number: '4402', did: '+442079460002' },
+    ]);
+  });
+
+  after(async () => {
+    await closeAll();
+    await Promise.all(outside.map((client) => client.close()));
+    await h.stop();
+    await carrier.close();
+  });
+
+  void test('a national number goes out in E.164 with the DID as caller ID', async () => {
+    // 020 7946 0958 after the softphone's cleanup.
+    assert.equal((await (await agent('4401')).invite('02079460958')).status, 200);
+    const invite = await carrier.waitFor((m) => m.method === 'INVITE');
+    assert.ok(invite, 'the carrier got no INVITE');
+    assert.ok(invite.uri?.startsWith('sip:+442079460958@'), invite.uri);
+    assert.equal(userOf(header(invite, 'from')), '+442079460001');
+  });
+
+  void test('the carrier calls a DID in national format: its extension rings', async () => {
+    const callee = await registered('4402');
+    const client = await outsideCaller(h, '+15550109999', CARRIER_ADDRESS);
+    outside.push(client);
+    assert.equal((await client.invite('02079460002')).status, 200);
+    const invite = await callee.waitForRequest('INVITE');
+    assert.equal(userOf(header(invite ?? { headers: [], body: '' }, 'from')), '+15550109999');
+  });
+});
