@@ -206,7 +206,8 @@ function trunkValues(trunk: KamailioTrunk | null): Record<string, string> {
     TRUNK_DEFINES: ['#!define WITH_TRUNK', ...(trunk.username ? ['#!define WITH_TRUNK_AUTH'] : [])].join(
       '\n',
     ),
-    TRUNK_SOURCE: `is_in_subnet("$si", "${trunk.allowedIps.join(',')}")`,
+    // A browser (WebSocket) is never the carrier, whatever its address.
+    TRUNK_SOURCE: `$pr != "ws" && $pr != "wss" && is_in_subnet("$si", "${trunk.allowedIps.join(',')}")`,
     TRUNK_HOST: host,
     TRUNK_HOSTPORT: `${host}:${trunk.port}`,
     TRUNK_TRANSPORT: trunk.transport,

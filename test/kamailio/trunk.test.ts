@@ -10,7 +10,7 @@ import { startKamailio, TEST_REALM, type KamailioHarness } from '../support/kama
 import { FakeCarrier } from '../support/sip-carrier.ts';
 import { SipClient } from '../support/sip-client.ts';
 import { header, type SipMessage } from '../support/sip-message.ts';
-import { seedExtensions, udpAgentPool } from '../support/sip-agents.ts';
+import { seedExtensions, udpAgentPool, wsAgent } from '../support/sip-agents.ts';
 import { UdpTransport } from '../support/sip-transport.ts';
 
 const CARRIER_ADDRESS = '127.0.0.20';
@@ -247,14 +247,16 @@ void describe('SIP trunk with digest auth, default country US', () => {
 void describe('SIP trunk without credentials, no default country', () => {
   let h: KamailioHarness;
   let open: FakeCarrier;
-  let challenging: FakeCarrier;
   const { agent, closeAll } = udpAgentPool(() => h);
+  // Agents call from 127.0.0.3: this trunk also lists 127.0.0.1, where the WebSocket agent is.
+  const udp = (number: string) => agent(number, { localAddress: '127.0.0.3' });
 
   before(async () => {
     open = await FakeCarrier.open(CARRIER_ADDRESS);
-    // A second carrier address that demands a login this trunk does not have (a misconfiguration).
-    challenging = await FakeCarrier.open('127.0.0.22', { credentials: CREDENTIALS });
-    h = await startKamailio({ trunk: { ...trunkFor(open, false), defaultCallerId: null } });
+    const trunk = trunkFor(open, false);
+    h = await startKamailio({
+      trunk: { ...trunk, defaultCallerId: null, allowedIps: [...trunk.allowedIps, '127.0.0.1/32'] },
+    });
     await seedExtensions(h, [{ number: '4101', manualDialing: true }]);
   });
 
@@ -262,11 +264,10 @@ void describe('SIP trunk without credentials, no default country', () => {
     await closeAll();
     await h.stop();
     await open.close();
-    await challenging.close();
   });
 
   void test('the call goes out without Authorization; an extension without caller ID keeps its From', async () => {
-    const result = await (await agent('4101')).invite('+442079460958');
+    const result = await (await udp('4101')).invite('+442079460958');
     assert.equal(result.status, 200, `${result.status} ${result.reason}`);
     const invite = await open.waitFor((m) => m.method === 'INVITE');
     assert.ok(invite);
@@ -275,8 +276,21 @@ void describe('SIP trunk without credentials, no default country', () => {
     assert.equal(header(invite, 'p-asserted-identity'), undefined);
   });
 
+  void test("a browser on one of the carrier's addresses is still an agent, never the trunk", async () => {
+    const { client, transport } = await wsAgent(h, '4101');
+    try {
+      const result = await client.invite('+15550109999');
+      assert.equal(result.status, 200, `${result.status} ${result.reason}`);
+      assert.ok(
+        await open.waitFor((m) => m.method === 'INVITE' && m.uri?.startsWith('sip:+15550109999@') === true),
+      );
+    } finally {
+      await transport.close();
+    }
+  });
+
   void test('national format needs the country code when no default country is set', async () => {
-    const result = await (await agent('4101')).invite('02079460958');
+    const result = await (await udp('4101')).invite('02079460958');
     assert.equal(
       `${result.status} ${result.reason}`,
       '484 Dial the number with its country code, starting with +',
