@@ -127,7 +127,12 @@ async function main(argv: string[]): Promise<number> {
   }
   checkArguments(positionals, values);
   const rest = positionals.slice(COMMANDS[key] ? 2 : 1);
-  const core = await openCore(loadConfig());
+  // Sealing the trunk password must work while the trunk settings are still wrong (a plain password).
+  const env =
+    key === 'trunk seal-password'
+      ? Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('EARSHOT_TRUNK_')))
+      : process.env;
+  const core = await openCore(loadConfig(env));
   try {
     await command(core, rest, values);
     return 0;

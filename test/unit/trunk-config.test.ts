@@ -182,6 +182,10 @@ void describe('trunk settings from the environment', () => {
         ...process.env,
         DATABASE_URL: `sqlite://${join(dir, 'cli.sqlite')}`,
         EARSHOT_DATA_DIR: dir,
+        // Still the plain password the operator is about to seal: the command must not refuse it.
+        EARSHOT_TRUNK_HOST: '192.0.2.10',
+        EARSHOT_TRUNK_USERNAME: 'acct',
+        EARSHOT_TRUNK_PASSWORD: PASSWORD,
       };
       const run = spawnSync(
         process.execPath,
