@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { dialCountryFrom, trunkFrom, type TrunkConfig } from './trunk/trunk-config.ts';
+import type { DialCountry } from './trunk/dial-plan.ts';
 
 /** Every setting of the account service and the stack, read from the environment once. */
 const schema = z.object({
@@ -36,6 +38,15 @@ const schema = z.object({
   EARSHOT_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   EARSHOT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EARSHOT_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /** The SIP trunk to the phone network (server/trunk/trunk-config.ts checks these). */
+  EARSHOT_TRUNK_HOST: z.string().optional(),
+  EARSHOT_TRUNK_PORT: z.string().optional(),
+  EARSHOT_TRUNK_TRANSPORT: z.string().optional(),
+  EARSHOT_TRUNK_USERNAME: z.string().optional(),
+  EARSHOT_TRUNK_PASSWORD: z.string().optional(),
+  EARSHOT_TRUNK_ALLOWED_IPS: z.string().optional(),
+  EARSHOT_TRUNK_CALLER_ID: z.string().optional(),
+  EARSHOT_DIAL_COUNTRY: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -69,6 +80,19 @@ export interface Config {
   sessionTtlMs: number;
   logLevel: Env['EARSHOT_LOG_LEVEL'];
   trustProxy: boolean;
+  /** The SIP trunk, or null: no outside calls. */
+  trunk: TrunkConfig | null;
+  /** The dial plan's default country for national formats, or null. */
+  dialCountry: DialCountry | null;
+}
+
+/** The trunk settings, their errors worded like the other variables'. */
+function trunkSettings(env: Env): Pick<Config, 'trunk' | 'dialCountry'> {
+  try {
+    return { trunk: trunkFrom(env), dialCountry: dialCountryFrom(env) };
+  } catch (error) {
+    throw new Error(`Invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function parseNodes(spec: string | undefined, fallback: KamailioNode): KamailioNode[] {
@@ -115,5 +139,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTtlMs: e.EARSHOT_SESSION_TTL_HOURS * 3_600_000,
     logLevel: e.EARSHOT_LOG_LEVEL,
     trustProxy: e.EARSHOT_TRUST_PROXY === 'true',
+    ...trunkSettings(e),
   };
 }

@@ -19,6 +19,8 @@ const USAGE = `Usage: earshot <command>
   admin create <username> [--role admin|viewer] --password-stdin
         (or --username NAME)                create an administrator (argon2id); role admin (default)
                                             may change everything, viewer may only read
+  trunk seal-password                       read the SIP trunk's digest password from standard
+                                            input; print it sealed for EARSHOT_TRUNK_PASSWORD
 
 Configuration comes from the environment (see README: DATABASE_URL, EARSHOT_SIP_REALM, …).`;
 
@@ -84,6 +86,10 @@ const COMMANDS: Record<string, Handler> = {
     await createAdmin(core.db.kysely, { username, role, password: await readSecretFromStdin() });
     console.log(`Created ${role} "${username}".`);
   },
+  'trunk seal-password': async (core) => {
+    // Sealed with this data dir's key (or EARSHOT_SECRET_KEY): only this deployment can open it.
+    console.log(core.credentials.box.seal(await readSecretFromStdin()));
+  },
 };
 
 /** Names, usernames and numbers given on the command line follow the API's text rule. */
@@ -121,7 +127,12 @@ async function main(argv: string[]): Promise<number> {
   }
   checkArguments(positionals, values);
   const rest = positionals.slice(COMMANDS[key] ? 2 : 1);
-  const core = await openCore(loadConfig());
+  // Sealing the trunk password must work while the trunk settings are still wrong (a plain password).
+  const env =
+    key === 'trunk seal-password'
+      ? Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('EARSHOT_TRUNK_')))
+      : process.env;
+  const core = await openCore(loadConfig(env));
   try {
     await command(core, rest, values);
     return 0;

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import * as initial from './migrations/001-initial.ts';
 import * as admin from './migrations/002-admin.ts';
 import * as throttle from './migrations/003-throttle.ts';
+import * as trunk from './migrations/004-trunk.ts';
 import type { Database } from './schema.ts';
 
 interface Migration {
@@ -14,6 +15,7 @@ const MIGRATIONS: Migration[] = [
   { name: '001-initial', ...initial },
   { name: '002-admin', ...admin },
   { name: '003-throttle', ...throttle },
+  { name: '004-trunk', ...trunk },
 ];
 
 /** Table versions Kamailio checks before it uses a table (auth_db: 7, as for `subscriber`). */

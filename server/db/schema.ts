@@ -26,6 +26,10 @@ export interface ExtensionTable {
   password_changed_at: string;
   /** Last time the registration watcher saw the extension registered on any node (ISO), or null. */
   last_registered_at: string | null;
+  /** The phone number (E.164) that rings this extension from the SIP trunk; unique; null: none. */
+  did: string | null;
+  /** The caller ID (E.164) its outside calls present; null: its DID, else the trunk's default. */
+  caller_id: string | null;
 }
 
 export interface SessionTable {

@@ -17,6 +17,10 @@ export interface ExtensionChanges {
   allowedIps?: string[] | undefined;
   forwarding?: string | null | undefined;
   dnd?: boolean | undefined;
+  /** E.164, already normalised. */
+  did?: string | null | undefined;
+  /** E.164, already normalised. */
+  callerId?: string | null | undefined;
 }
 
 /** What a conditional change did. */
@@ -38,6 +42,8 @@ export function changeColumns(changes: ExtensionChanges): ExtensionUpdate {
   if (changes.allowedIps !== undefined) columns.allowed_ips = changes.allowedIps.join(',');
   if (changes.forwarding !== undefined) columns.forwarding = changes.forwarding;
   if (changes.dnd !== undefined) columns.dnd = flag(changes.dnd);
+  if (changes.did !== undefined) columns.did = changes.did;
+  if (changes.callerId !== undefined) columns.caller_id = changes.callerId;
   return columns;
 }
 

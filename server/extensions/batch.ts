@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { newExtensionRow, type CredentialContext, type NewExtensionInput } from './repository.ts';
 
-/** Rows per INSERT: 16 columns x 1,000 stays far below SQLite's and PostgreSQL's parameter limits. */
+/** Rows per INSERT: 20 columns x 1,000 stays below SQLite's (32,766) and PostgreSQL's (65,535) parameter limits. */
 const INSERT_CHUNK = 1_000;
 /** Numbers per `IN (…)` list. */
 const LOOKUP_CHUNK = 5_000;
@@ -26,6 +26,23 @@ export async function findTakenNumbers(
     for (const row of rows) taken.add(row.number);
   }
   return taken;
+}
+
+/** Which of `dids` already ring an extension: DID -> extension number (one query per 5,000). */
+export async function findDidOwners(
+  db: Kysely<Database>,
+  dids: readonly string[],
+): Promise<Map<string, string>> {
+  const owners = new Map<string, string>();
+  for (const chunk of chunked(dids, LOOKUP_CHUNK)) {
+    const rows = await db
+      .selectFrom('extensions')
+      .select(['number', 'did'])
+      .where('did', 'in', chunk)
+      .execute();
+    for (const row of rows) if (row.did !== null) owners.set(row.did, row.number);
+  }
+  return owners;
 }
 
 /** An extension to insert with its (given or generated) password. */

@@ -14,6 +14,9 @@ export const CSV_COLUMNS = [
   'forwarding',
   'dnd',
   'created_at',
+  // Added with the SIP trunk; last, so exports read by position keep their columns.
+  'did',
+  'caller_id',
 ] as const;
 
 /** Present only in an export with secrets, optional on import (empty: one is generated). */
@@ -41,6 +44,8 @@ export function extensionCsvLine(extension: Extension, password?: string): strin
     extension.forwarding ?? '',
     bool(extension.dnd),
     extension.created_at,
+    extension.did ?? '',
+    extension.caller_id ?? '',
   ];
   return csvLine(password === undefined ? fields : [...fields, defuseFormula(password)]);
 }

@@ -16,7 +16,7 @@ import {
   type CsvSyntaxError,
   type ParsedCsv,
 } from './csv-parse.ts';
-import { CALL_LIMIT, callLimitProblem, forwardingProblem, nameProblem } from './fields.ts';
+import { CALL_LIMIT, callLimitProblem, forwardingProblem, nameProblem, phoneNumberField } from './fields.ts';
 
 /** One problem in the file: line 1 is the header; column null means the whole row. */
 export interface ImportError {
@@ -37,6 +37,10 @@ export interface ImportRow {
   allowedIps: string[];
   forwarding: string | null;
   dnd: boolean;
+  /** E.164. */
+  did: string | null;
+  /** E.164. */
+  callerId: string | null;
   password?: string;
 }
 
@@ -180,6 +184,16 @@ function readAllowedIps(reader: RowReader): string[] {
   return checked.ok ? checked.cidrs : [];
 }
 
+/** A DID or caller ID cell as E.164 (empty: none). */
+function readPhoneNumber(reader: RowReader, column: 'did' | 'caller_id'): string | null {
+  const text = reader.cell(column).trim();
+  if (text === '') return null;
+  const number = phoneNumberField(text);
+  if (number.ok) return number.e164;
+  reader.issue(column, `"${visibleText(text)}": ${number.message}.`);
+  return null;
+}
+
 function readOptionalText(reader: RowReader, column: 'forwarding' | 'password'): string | undefined {
   const text = column === 'password' ? restoreFormula(reader.cell(column)) : reader.cell(column).trim();
   return text === '' ? undefined : text;
@@ -209,6 +223,8 @@ function readRow(reader: RowReader): ImportRow {
     allowedIps: readAllowedIps(reader),
     forwarding: forwarding ?? null,
     dnd: reader.flag('dnd'),
+    did: readPhoneNumber(reader, 'did'),
+    callerId: readPhoneNumber(reader, 'caller_id'),
     ...(password === undefined ? {} : { password }),
   };
 }
@@ -234,6 +250,7 @@ class ImportValidator {
   total = 0;
   #header?: { columns: Header; width: number; usable: boolean };
   readonly #firstLine = new Map<string, number>();
+  readonly #didLine = new Map<string, number>();
 
   add(record: CsvRecord): void {
     if (!this.#header) {
@@ -275,6 +292,7 @@ class ImportValidator {
     this.log.add(...reader.errors);
     if (reader.errors.some((e) => e.column === 'number')) return;
     this.rows.push(row);
+    this.#checkDid(row);
     const first = this.#firstLine.get(row.number);
     if (first === undefined) this.#firstLine.set(row.number, row.line);
     else
@@ -282,6 +300,19 @@ class ImportValidator {
         line: row.line,
         column: 'number',
         message: `Extension ${row.number} appears twice in the file (first on line ${first}).`,
+      });
+  }
+
+  /** A DID rings one extension: a second row with it is an error. */
+  #checkDid(row: ImportRow): void {
+    if (row.did === null) return;
+    const first = this.#didLine.get(row.did);
+    if (first === undefined) this.#didLine.set(row.did, row.line);
+    else
+      this.log.add({
+        line: row.line,
+        column: 'did',
+        message: `The number ${row.did} appears twice in the file (first on line ${first}); it can ring one extension.`,
       });
   }
 
@@ -336,6 +367,25 @@ export function takenErrors(rows: readonly ImportRow[], taken: ReadonlySet<strin
   return rows
     .filter((row) => taken.has(row.number))
     .map((row) => ({ line: row.line, column: 'number', message: `Extension ${row.number} already exists.` }));
+}
+
+/** One error per row whose DID already rings an extension (`owners`: DID -> extension). */
+export function takenDidErrors(
+  rows: readonly ImportRow[],
+  owners: ReadonlyMap<string, string>,
+): ImportError[] {
+  return rows.flatMap((row) => {
+    const owner = row.did === null ? undefined : owners.get(row.did);
+    return owner === undefined
+      ? []
+      : [
+          {
+            line: row.line,
+            column: 'did',
+            message: `The number ${row.did ?? ''} already rings extension ${owner}.`,
+          },
+        ];
+  });
 }
 
 /** The first errors of `report` and `more` together, in line order (stable within a line), and their total. */

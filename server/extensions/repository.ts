@@ -25,6 +25,10 @@ export interface NewExtensionInput {
   allowedIps?: string[];
   forwarding?: string | null;
   dnd?: boolean;
+  /** E.164, already checked. */
+  did?: string | null;
+  /** E.164, already checked. */
+  callerId?: string | null;
 }
 
 /** Thrown when an extension number is already taken. */
@@ -72,6 +76,12 @@ export function findExtension(db: Kysely<Database>, number: string): Promise<Ext
   return db.selectFrom('extensions').selectAll().where('number', '=', number).executeTakeFirst();
 }
 
+/** The extension a DID (E.164) rings, or undefined. */
+export async function findDidOwner(db: Kysely<Database>, did: string): Promise<string | undefined> {
+  const row = await db.selectFrom('extensions').select('number').where('did', '=', did).executeTakeFirst();
+  return row?.number;
+}
+
 /** Replaces the SIP password in one statement (HA1, HA1b and the sealed copy together); returns when. */
 export async function setExtensionPassword(
   db: Kysely<Database>,
@@ -110,6 +120,8 @@ export function newExtensionRow(
     allowed_ips: (input.allowedIps ?? []).join(','),
     forwarding: input.forwarding ?? null,
     dnd: flag(input.dnd, 0),
+    did: input.did ?? null,
+    caller_id: input.callerId ?? null,
     revision: 1,
     created_at: now,
     updated_at: now,

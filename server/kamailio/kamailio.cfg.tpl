@@ -5,10 +5,16 @@
 # because #!define values are not expanded inside quoted strings.
 #
 {{DEFINES}}
+{{TRUNK_DEFINES}}
 # Transaction flags: FLT_DLG makes the dialog module track the call (its profiles count calls per
 # extension), FLT_FORWARDED marks a call already forwarded once (never twice: no loops).
 #!define FLT_DLG 1
 #!define FLT_FORWARDED 2
+# FLT_TRUNK marks a call with a leg on the SIP trunk (inbound from it or outbound to it): that leg is
+# plain SIP/RTP, never WebRTC, so the media route must anchor it. The dialog keeps the same fact for
+# in-dialog requests as $dlg_var(trunk) = "in" or "out". FLT_TRUNK_AUTH: credentials sent once.
+#!define FLT_TRUNK 3
+#!define FLT_TRUNK_AUTH 4
 
 ####### Global parameters #########
 debug={{LOG_LEVEL}}
@@ -74,6 +80,9 @@ loadmodule "ipops.so"
 loadmodule "dialog.so"
 #!ifdef WITH_TLS
 loadmodule "tls.so"
+#!endif
+#!ifdef WITH_TRUNK
+loadmodule "uac.so"
 #!endif
 
 # jsonrpcs over HTTP only (no FIFO in /run); ctl's binrpc socket lives in the run dir.
@@ -146,6 +155,18 @@ modparam("websocket", "sub_protocols", 1)
 modparam("tls", "config", "{{RUN_DIR}}/tls.cfg")
 #!endif
 
+#!ifdef WITH_TRUNK
+# Calls to the trunk present the caller ID in From; the dialog keeps the original From so every
+# later request and reply of the call is restored for the agent's side. Digest towards the trunk:
+# credentials from AVPs (the password from Kamailio's environment, never from this file), the realm
+# from the carrier's challenge; the CSeq that uac_auth() raises is tracked by the dialog.
+modparam("uac", "restore_dlg", 1)
+modparam("uac", "auth_username_avp", "$avp(trunk_user)")
+modparam("uac", "auth_password_avp", "$avp(trunk_pass)")
+modparam("uac", "auth_realm_avp", "$avp(trunk_realm)")
+modparam("dialog", "track_cseq_updates", 1)
+#!endif
+
 ####### Routing logic ########
 
 request_route {
@@ -185,6 +206,7 @@ request_route {
 		sl_send_reply("405", "Method Not Allowed");
 		exit;
 	}
+	route(FROM_TRUNK);
 	route(AUTH);
 	route(CALLER_POLICY);
 	route(CALLEE);
@@ -203,7 +225,7 @@ route[REQINIT] {
 	if ($sht(ipban=>$si) != $null) {
 		drop;
 	}
-	if (!is_method("ACK|CANCEL") && !($si == "127.0.0.1" && {{PIKE_TRUST_LOOPBACK}} == 1)) {
+	if (!is_method("ACK|CANCEL") && !($si == "127.0.0.1" && {{PIKE_TRUST_LOOPBACK}} == 1) && !({{TRUNK_SOURCE}})) {
 		if (!pike_check_req()) {
 			xlog("L_ALERT", "pike: flood from $si, banned for {{PIKE_BAN_SECONDS}} s\n");
 			$sht(ipban=>$si) = 1;
@@ -401,11 +423,12 @@ route[REGSINCE] {
 	$sht(regsince=>$var(key)) = $var(since);
 }
 
-# Only extensions (4 to 8 digits) are callees for now. Also runs from failure_route (forwarding
-# on no answer), so it uses only functions allowed there: send_reply, not t_newtran/sl.
+# Extensions (4 to 8 digits) are callees here; any other number goes to the trunk. Also runs from
+# failure_route (forwarding on no answer), so it uses only functions allowed there: send_reply,
+# not t_newtran/sl.
 route[CALLEE] {
 	if (!($rU =~ "^[0-9]{4,8}$")) {
-		send_reply("404", "Not Found");
+		route(TO_TRUNK);
 		exit;
 	}
 	if (!sql_query("earshot", "select enabled, call_limit, dnd, forwarding from extensions where number = '$rU'", "callee")) {
@@ -455,7 +478,7 @@ route[FORWARD] {
 	if ($avp(fwd) == $null || $avp(fwd) == "" || $avp(fwd) == $avp(callee)) return;
 	setflag(FLT_FORWARDED);
 	xlog("L_INFO", "call to [$avp(callee)] forwarded to [$avp(fwd)] ($var(divert))\n");
-	append_hf("Diversion: <sip:$avp(callee)@{{REALM}}>;reason=$var(divert);counter=1\r\n");
+	route(DIVERSION);
 	$ru = "sip:" + $avp(fwd) + "@{{REALM}}";
 	resetdsturi();
 	route(CALLEE);
@@ -493,6 +516,180 @@ failure_route[NO_ANSWER] {
 	}
 	unset_dlg_profile("calls", "$avp(callee)");
 	route(FORWARD);
+}
+
+####### The SIP trunk: the phone network #########
+
+# Requests from the trunk's addresses are the phone network calling a DID: no digest (the carrier
+# is known by its address), the DID names the extension. Anyone else whose From is no extension
+# claims to be the phone network and is refused before any challenge.
+route[FROM_TRUNK] {
+	if ({{TRUNK_SOURCE}}) {
+		if (!is_method("INVITE")) {
+			send_reply("405", "Method Not Allowed");
+			exit;
+		}
+		route(DID);
+		exit;
+	}
+	if (is_method("INVITE") && !($fU =~ "^[0-9]{4,8}$")) {
+		xlog("L_NOTICE", "INVITE from $si with From [$fU]: neither an extension nor the trunk\n");
+		send_reply("403", "Forbidden");
+		exit;
+	}
+}
+
+# The number the carrier called (R-URI, else To; as the dial plan reads it, else as E.164 without
+# its +) rings the extension it belongs to, as an internal call would: DND, call limit, forwarding.
+route[DID] {
+	$var(did) = "";
+	$var(dial) = $rU;
+	route(DID_LOOKUP);
+	if ($var(did) == "" && $tU != $rU) {
+		$var(dial) = $tU;
+		route(DID_LOOKUP);
+	}
+	if ($var(did) == "") {
+		xlog("L_NOTICE", "trunk call to [$rU] (To [$tU]): no extension has that number\n");
+		send_reply("404", "Not Found");
+		exit;
+	}
+	# Tracked (and counted for the callee only: the caller is outside) and marked for the media route.
+	setflag(FLT_DLG);
+	setflag(FLT_TRUNK);
+	$dlg_var(trunk) = "in";
+	$ru = "sip:" + $var(did) + "@{{REALM}}";
+	route(CALLEE);
+}
+
+# $var(dial) -> $var(did): the extension whose DID it is, or unchanged.
+route[DID_LOOKUP] {
+	route(DIAL_PLAN);
+	if ($var(e164) == "" && $var(dial) =~ "^[0-9]+$") {
+		$var(dial) = "+" + $var(dial);
+		route(DIAL_PLAN);
+	}
+	# Only "+" and digits reach the query.
+	if ($var(e164) == "") return;
+	if (!sql_query("earshot", "select number from extensions where did = '$var(e164)'", "did")) return;
+	if ($dbr(did=>rows) > 0) $var(did) = $dbr(did=>[0,0]);
+	sql_result_free("did");
+}
+
+# A number that is no extension: the phone network, through the trunk, as E.164 (runs from the
+# request route and from failure_route, as CALLEE does). Only INVITEs go out.
+route[TO_TRUNK] {
+#!ifndef WITH_TRUNK
+	if ($rU =~ "^[+]?[0-9]+$") {
+		send_reply("503", "Outside calls are not set up on this system");
+	} else {
+		send_reply("404", "Not Found");
+	}
+	exit;
+#!else
+	if (!is_method("INVITE")) {
+		send_reply("404", "Not Found");
+		exit;
+	}
+	$var(dial) = $rU;
+	route(DIAL_PLAN);
+	if ($var(e164) == "") {
+		xlog("L_INFO", "[$rU] from [$fU] cannot be dialed: $var(phrase)\n");
+		send_reply("$var(status)", "$var(phrase)");
+		exit;
+	}
+	route(CALLER_ID);
+	$ru = "sip:" + $var(e164) + "@{{TRUNK_HOSTPORT}};transport={{TRUNK_TRANSPORT}}";
+	resetdsturi();
+	# A forwarding callee's no-answer timer does not cut the outside call short.
+	t_reset_fr();
+	setflag(FLT_TRUNK);
+	$dlg_var(trunk) = "out";
+	if (!isflagset(FLT_DLG)) {
+		setflag(FLT_DLG);
+		set_dlg_profile("calls", "$fU");
+	}
+	xlog("L_INFO", "call from [$fU] to [$var(e164)] through the trunk, caller ID [$avp(trunk_cid)]\n");
+	t_on_branch("TRUNK_BRANCH");
+	t_on_failure("TRUNK_FAILURE");
+	t_on_reply("REPLY");
+	if (!t_relay()) send_reply("500", "Server Error");
+	exit;
+#!endif
+}
+
+# The caller ID a call from an extension presents: its caller_id, else its DID, else the default.
+route[CALLER_ID] {
+	$avp(trunk_cid) = "";
+	if (!($fU =~ "^[0-9]{4,8}$")) return;
+	$var(cidext) = $fU;
+	route(CALLER_ID_OF);
+	$avp(trunk_cid) = $var(cid);
+}
+
+# $var(cidext) (an extension number) -> $var(cid): its caller ID, or "" when it has none.
+route[CALLER_ID_OF] {
+	$var(cid) = "{{TRUNK_CALLER_ID}}";
+	if (!sql_query("earshot", "select coalesce(caller_id, did) from extensions where number = '$var(cidext)'", "cid")) return;
+	if ($dbr(cid=>rows) > 0 && $dbr(cid=>[0,0]) != $null) $var(cid) = $dbr(cid=>[0,0]);
+	sql_result_free("cid");
+}
+
+# The Diversion of a forwarded call names the forwarding extension; towards the trunk by its caller
+# ID (carriers accept a forwarded caller's number when the Diversion is one of the account's).
+route[DIVERSION] {
+	$var(diverter) = "sip:" + $avp(callee) + "@{{REALM}}";
+#!ifdef WITH_TRUNK
+	if (!($avp(fwd) =~ "^[0-9]{4,8}$")) {
+		$var(cidext) = $avp(callee);
+		route(CALLER_ID_OF);
+		if ($var(cid) != "") $var(diverter) = "sip:" + $var(cid) + "@{{TRUNK_HOST}}";
+	}
+#!endif
+	append_hf("Diversion: <$var(diverter)>;reason=$var(divert);counter=1\r\n");
+}
+
+#!ifdef WITH_TRUNK
+# Each branch to the trunk: an extension's own P-Asserted-Identity never reaches the carrier; the
+# caller ID goes in From and P-Asserted-Identity. An outside caller (forwarded back out) stays as the
+# carrier sent it, with the Diversion.
+branch_route[TRUNK_BRANCH] {
+	if (!($fU =~ "^[0-9]{4,8}$")) return;
+	remove_hf("P-Asserted-Identity");
+	remove_hf("Remote-Party-ID");
+	if ($avp(trunk_cid) == "") return;
+	uac_replace_from("", "sip:$avp(trunk_cid)@{{TRUNK_HOST}}");
+	append_hf("P-Asserted-Identity: <sip:$avp(trunk_cid)@{{TRUNK_HOST}}>\r\n");
+}
+
+# The carrier's digest challenge is answered once with the trunk credentials; the agent never sees
+# a challenge that is not ours.
+failure_route[TRUNK_FAILURE] {
+	if (t_is_canceled()) exit;
+	if (!t_check_status("401|407")) exit;
+#!ifdef WITH_TRUNK_AUTH
+	if (!isflagset(FLT_TRUNK_AUTH)) {
+		setflag(FLT_TRUNK_AUTH);
+		$avp(trunk_user) = "{{TRUNK_USERNAME}}";
+		$avp(trunk_pass) = $env(EARSHOT_KAMAILIO_TRUNK_PASSWORD);
+		$avp(trunk_realm) = "";
+		if (uac_auth()) {
+			t_on_branch("TRUNK_BRANCH");
+			t_on_failure("TRUNK_FAILURE");
+			t_relay();
+			exit;
+		}
+	}
+#!endif
+	xlog("L_WARN", "the trunk refused the call from [$fU] ($T_reply_code): check the trunk username and password\n");
+	t_reply("503", "The phone network refused our trunk login");
+}
+#!endif
+
+# Dialed number -> E.164 (rendered from server/trunk/dial-plan.ts). In: $var(dial). Out: $var(e164),
+# or "" with the refusal in $var(status) and $var(phrase).
+route[DIAL_PLAN] {
+{{DIAL_PLAN}}
 }
 
 route[RELAY] {

@@ -10,7 +10,13 @@ import {
   type DaemonExit,
   type DaemonHandle,
 } from '../stack/daemon.ts';
-import { renderKamailioConfig, renderTlsConfig, tlsCertificate, type KamailioSettings } from './render.ts';
+import {
+  renderKamailioConfig,
+  renderTlsConfig,
+  tlsCertificate,
+  TRUNK_PASSWORD_ENV,
+  type KamailioSettings,
+} from './render.ts';
 import { KamailioRpc } from './rpc.ts';
 
 export { groupAlive } from '../stack/daemon.ts';
@@ -189,13 +195,17 @@ export class KamailioProcess {
 
   #spawn(configPath: string): void {
     this.#startFailure = null;
-    this.#daemon = spawnDaemon(this.#binary, foregroundArgs(configPath, this.#runDir ?? ''), (line) => {
+    const onLine = (line: string) => {
       // A child that fails init leaves the main process up but useless: give up at once.
       if (/init_child failed|error in init_child/.test(line)) this.#startFailure ??= line;
       this.#logTail.push(line);
       if (this.#logTail.length > 40) this.#logTail.shift();
       this.options.onLog?.(line);
-    });
+    };
+    // The trunk password reaches Kamailio through its environment ($env), never the config file.
+    const password = this.options.settings.trunk?.password;
+    const env: Record<string, string> = password ? { [TRUNK_PASSWORD_ENV]: password } : {};
+    this.#daemon = spawnDaemon(this.#binary, foregroundArgs(configPath, this.#runDir ?? ''), onLine, env);
   }
 
   async #waitReady(): Promise<void> {

@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { parseDatabaseUrl } from '../db/connect.ts';
+import type { SecretBox } from '../security/secret-box.ts';
+import { dialPlan, type DialCountry } from '../trunk/dial-plan.ts';
+import { renderDialPlanRoute } from '../trunk/kamailio-dial-plan.ts';
+import { openTrunk, type KamailioTrunk } from '../trunk/trunk-config.ts';
 
 /** Flood and brute-force limits; the benchmark raises them, the flood test lowers them. */
 export interface KamailioLimits {
@@ -70,13 +74,22 @@ export interface KamailioSettings {
   /** Kamailio `debug` level: 1 warnings, 2 notices, 3 info. */
   logLevel: number;
   registration: { min: number; default: number; max: number };
+  /** The SIP trunk (its password opened: it reaches Kamailio through its environment); none: no outside calls. */
+  trunk?: KamailioTrunk | null;
+  /** The dial plan's default country for national formats; none: international formats only. */
+  dialCountry?: DialCountry | null;
 }
+
+/** The environment variable that hands Kamailio the trunk's digest password (never the config file). */
+export const TRUNK_PASSWORD_ENV = 'EARSHOT_KAMAILIO_TRUNK_PASSWORD';
 
 /** The settings the stack derives from the service configuration. */
 export function settingsFromConfig(
   config: Config,
   runDir: string,
   limits: KamailioLimits = DEFAULT_LIMITS,
+  /** Opens the trunk's sealed password; needed only when a trunk is configured. */
+  box: SecretBox | null = null,
 ): KamailioSettings {
   const certificate = config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : null;
   const wss = certificate ? { port: config.sipWssPort, ...certificate } : null;
@@ -97,7 +110,15 @@ export function settingsFromConfig(
     children: 4,
     logLevel: 2,
     registration: { min: 60, default: 300, max: 600 },
+    trunk: trunkSettings(config, box),
+    dialCountry: config.dialCountry,
   };
+}
+
+function trunkSettings(config: Config, box: SecretBox | null): KamailioTrunk | null {
+  if (!config.trunk) return null;
+  if (!box) throw new Error('The trunk password cannot be opened without the secret key.');
+  return openTrunk(config.trunk, box);
 }
 
 /**
@@ -119,6 +140,9 @@ const TEMPLATE_PATH = join(import.meta.dirname, 'kamailio.cfg.tpl');
 const SAFE_QUOTED = /^[^"\\\n\r]*$/;
 const SAFE_ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
 const SAFE_TOKEN = /^[A-Za-z0-9_.-]+$/;
+const SAFE_HOST = /^(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])$/;
+const SAFE_USERNAME = /^[A-Za-z0-9._+@-]+$/;
+const SAFE_E164 = /^\+[0-9]{7,15}$/;
 
 function assertSafe(name: string, value: string, pattern: RegExp): string {
   if (!pattern.test(value))
@@ -149,6 +173,51 @@ function validate(s: KamailioSettings): void {
     throw new Error('Kamailio noAnswerSeconds must be a whole number of seconds, at least 1');
   if (!(min <= s.registration.default && s.registration.default <= max))
     throw new Error('Kamailio expires must satisfy min <= default <= max');
+  if (s.trunk) validateTrunk(s.trunk, s.wss !== null);
+}
+
+function validateTrunk(trunk: KamailioTrunk, tls: boolean): void {
+  assertSafe('trunk.host', trunkHost(trunk), SAFE_HOST);
+  if (trunk.username !== null) assertSafe('trunk.username', trunk.username, SAFE_USERNAME);
+  if (trunk.defaultCallerId !== null) assertSafe('trunk.defaultCallerId', trunk.defaultCallerId, SAFE_E164);
+  for (const cidr of trunk.allowedIps) assertSafe('trunk.allowedIps', cidr, /^[0-9A-Fa-f:.]+\/\d{1,3}$/);
+  if (trunk.allowedIps.length === 0) throw new Error('Kamailio trunk.allowedIps: list the carrier addresses');
+  if (trunk.transport === 'tls' && !tls)
+    throw new Error(
+      'A trunk over TLS needs Kamailio TLS: set EARSHOT_TLS_CERT and EARSHOT_TLS_KEY, or use udp or tcp.',
+    );
+}
+
+/** The trunk host as a SIP URI carries it (an IPv6 address in brackets). */
+function trunkHost(trunk: KamailioTrunk): string {
+  return trunk.host.includes(':') ? `[${trunk.host}]` : trunk.host;
+}
+
+/** Placeholders of the trunk routes; without a trunk they are inert (the routes are not loaded). */
+function trunkValues(trunk: KamailioTrunk | null): Record<string, string> {
+  if (!trunk)
+    return {
+      TRUNK_DEFINES: '',
+      TRUNK_SOURCE: '0',
+      TRUNK_HOST: 'trunk.invalid',
+      TRUNK_HOSTPORT: 'trunk.invalid',
+      TRUNK_TRANSPORT: 'udp',
+      TRUNK_CALLER_ID: '',
+      TRUNK_USERNAME: '',
+    };
+  const host = trunkHost(trunk);
+  return {
+    TRUNK_DEFINES: ['#!define WITH_TRUNK', ...(trunk.username ? ['#!define WITH_TRUNK_AUTH'] : [])].join(
+      '\n',
+    ),
+    // A browser (WebSocket) is never the carrier, whatever its address.
+    TRUNK_SOURCE: `$pr != "ws" && $pr != "wss" && is_in_subnet("$si", "${trunk.allowedIps.join(',')}")`,
+    TRUNK_HOST: host,
+    TRUNK_HOSTPORT: `${host}:${trunk.port}`,
+    TRUNK_TRANSPORT: trunk.transport,
+    TRUNK_CALLER_ID: trunk.defaultCallerId ?? '',
+    TRUNK_USERNAME: trunk.username ?? '',
+  };
 }
 
 /** WITH_TLS (the tls module) for either TLS listener, WITH_WSS and WITH_SIP_TLS for each. */
@@ -206,6 +275,8 @@ function values(s: KamailioSettings): Record<string, string> {
     AUTH_FAIL_TOTAL_LIMIT: String(limits.authFailTotalLimit),
     NO_ANSWER_MS: String(limits.noAnswerSeconds * 1000),
     ORIGIN_CHECK: originCheck(s.allowedOrigins),
+    ...trunkValues(s.trunk ?? null),
+    DIAL_PLAN: renderDialPlanRoute(dialPlan(s.dialCountry ?? null)),
   };
 }
 

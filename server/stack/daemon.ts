@@ -67,12 +67,22 @@ export interface DaemonHandle {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts `command` as the leader of its own process group, dying with this process; lines go to `onLine`. */
-export function spawnDaemon(command: string, args: string[], onLine: (line: string) => void): DaemonHandle {
+/**
+ * Starts `command` as the leader of its own process group, dying with this process; lines go to
+ * `onLine`. `extraEnv` is added to this process's environment for it (secrets that must not be
+ * written to a file).
+ */
+export function spawnDaemon(
+  command: string,
+  args: string[],
+  onLine: (line: string) => void,
+  extraEnv: Record<string, string> = {},
+): DaemonHandle {
   const wrapped = dieWithParent(command, args);
   const child: ChildProcess = spawn(wrapped.command, wrapped.args, {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...extraEnv },
   });
   const exited = new Promise<DaemonExit>((resolve) => {
     // 'error' (no such binary) comes without 'exit'.

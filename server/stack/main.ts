@@ -26,9 +26,9 @@ const say = (line: string): void => {
  * Kamailio's settings, with SIP over TLS for devices always on: the configured certificate, or a
  * self-signed development certificate in the data dir (made once, reused; said so either way).
  */
-function kamailioSettings(config: Config): Omit<KamailioSettings, 'runDir'> {
+function kamailioSettings(config: Config, core: Core): Omit<KamailioSettings, 'runDir'> {
   // The launcher gives every start a fresh run dir under dataDir, so the one passed here is unused.
-  const settings = settingsFromConfig(config, '');
+  const settings = settingsFromConfig(config, '', undefined, core.credentials.box);
   if (settings.sipTls) return settings;
   const dev = ensureDevCertificate(join(config.dataDir, 'tls'), [
     config.realm,
@@ -44,9 +44,9 @@ function kamailioSettings(config: Config): Omit<KamailioSettings, 'runDir'> {
 }
 
 /** Kamailio under the supervisor: restarted with backoff when it dies, gone when this process dies. */
-async function startKamailio(config: Config): Promise<Supervisor> {
+async function startKamailio(config: Config, core: Core): Promise<Supervisor> {
   const kamailio = new KamailioProcess({
-    settings: kamailioSettings(config),
+    settings: kamailioSettings(config, core),
     dataDir: join(config.dataDir, 'kamailio'),
     onLog: (line) => {
       if (/ERROR|CRITICAL|WARNING/.test(line)) console.error(`[kamailio] ${line}`);
@@ -82,6 +82,14 @@ async function startService(config: Config, core: Core) {
   return app;
 }
 
+/** The trunk in one line (never its password). */
+function trunkSummary({ trunk, dialCountry }: Config): string {
+  if (!trunk) return 'none (outside numbers are refused: set EARSHOT_TRUNK_HOST)';
+  const login = trunk.username ? `, digest login ${trunk.username}` : '';
+  const country = dialCountry ? `, national numbers as ${dialCountry}` : '';
+  return `${trunk.host}:${trunk.port} over ${trunk.transport}${login}, calls in from ${trunk.allowedIps.join(' ')}${country}`;
+}
+
 interface Welcome {
   demo: { number: string; name: string; password: string }[];
   adminPassword: string | null;
@@ -100,6 +108,7 @@ function printWelcome(config: Config, { demo, adminPassword }: Welcome): void {
     `SIP WebSocket:  ws://${config.sipListen}:${config.sipWsPort}   SIP UDP/TCP: ${config.sipListen}:${config.sipPort}   SIP TLS: ${config.sipListen}:${config.sipTlsPort}`,
   );
   say(`Database:       ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@')}`);
+  say(`SIP trunk:      ${trunkSummary(config)}`);
   if (demo.length) {
     say('Demo extensions (passwords are shown this once; only hashes are stored):');
     for (const d of demo) say(`  ${d.number}  ${d.password}   ${d.name}`);
@@ -119,7 +128,7 @@ async function main(): Promise<void> {
   const demo = await seedDemoExtensions(core);
   const adminPassword = await seedDemoAdmin(core);
   say('Starting Kamailio…');
-  const kamailio = await startKamailio(config);
+  const kamailio = await startKamailio(config, core);
   const app = await startService(config, core).catch(async (error: unknown) => {
     await kamailio.stop();
     throw error;

@@ -16,7 +16,7 @@ import {
 const EXPORT = '/api/v1/admin/extensions.csv';
 const IMPORT = '/api/v1/admin/extensions/import';
 const HEADER =
-  'number,name,enabled,manual_dialing,call_recording,call_limit,allowed_ips,forwarding,dnd,created_at';
+  'number,name,enabled,manual_dialing,call_recording,call_limit,allowed_ips,forwarding,dnd,created_at,did,caller_id';
 const STRONG = 'lantern-orbit-velvet-canyon-9';
 
 type Headers = { authorization: string };
@@ -135,8 +135,8 @@ for (const engine of ENGINES) {
     });
 
     test('applying a good file creates every row in one go; generated passwords come back once', async () => {
-      const rows = Array.from({ length: 2500 }, (_, i) => `${70000 + i},"Agent ${i}, floor 2",,,,,,,,,`);
-      rows[0] = `70000,=HYPERLINK("http://x"),no,yes,1,5,10.1.0.0/16 ::1,1001,yes,,${STRONG}`;
+      const rows = Array.from({ length: 2500 }, (_, i) => `${70000 + i},"Agent ${i}, floor 2",,,,,,,,,,,`);
+      rows[0] = `70000,=HYPERLINK("http://x"),no,yes,1,5,10.1.0.0/16 ::1,1001,yes,,+1 (555) 010-7000,0015550107001,${STRONG}`;
       const csv = `${HEADER},password\n${rows.join('\n')}\n`;
       const dry = await importCsv(h, admin, csv, true);
       assert.deepEqual(dry.json(), { ok: true, rows: 2500, errors: [], totalErrors: 0 });
@@ -161,8 +161,21 @@ for (const engine of ENGINES) {
           row.allowed_ips,
           row.forwarding,
           row.dnd,
+          row.did,
+          row.caller_id,
         ],
-        ['=HYPERLINK("http://x")', 0, 1, 1, 5, '10.1.0.0/16,::1/128', '1001', 1],
+        [
+          '=HYPERLINK("http://x")',
+          0,
+          1,
+          1,
+          5,
+          '10.1.0.0/16,::1/128',
+          '1001',
+          1,
+          '+15550107000',
+          '+15550107001',
+        ],
       );
       assert.equal(row.ha1, sipHashes('70000', API_REALM, STRONG).ha1);
       const generated = body.passwords[0];

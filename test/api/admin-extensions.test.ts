@@ -34,6 +34,8 @@ interface Page {
 }
 
 const FIELDS = [
+  'callerId',
+  'did',
   'callLimit',
   'callRecording',
   'allowedIps',

@@ -127,6 +127,29 @@ describe('admin console: edit, conflicts and delete', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('edits the direct number (DID) and caller ID; a DID that rings another extension is refused in words', async () => {
+    const { el, fake } = await mountConsole('alice');
+    press(accountsOf(el), 'Edit 1001');
+    const edit = dialogOf(el, 'earshot-admin-edit-dialog');
+    await waitOpen(edit);
+    expect(($(edit, '#did') as HTMLInputElement).value).to.equal('');
+    type(edit, '#did', '+1 (408) 555-0102');
+    press(edit, 'Save');
+    await waitForText(edit, 'The number +14085550102 already rings extension 1002.');
+    expect(fake.find('1001').did).to.equal(null);
+    await expect(el).to.be.accessible();
+    type(edit, '#did', '+1 (408) 555-0101');
+    type(edit, '#callerId', '+1 408 555 0100');
+    press(edit, 'Save');
+    await waitUntil(() => !($(edit, 'dialog') as HTMLDialogElement).open, 'the dialog stayed open');
+    const patches = fake.sent('/extensions/1001', 'PATCH');
+    expect(JSON.parse(patches.at(-1)?.body ?? '{}')).to.deep.equal({
+      did: '+1 (408) 555-0101',
+      callerId: '+1 408 555 0100',
+    });
+    expect(fake.find('1001').did).to.equal('+14085550101');
+  });
+
   it('deletes nothing that someone else changed meanwhile', async () => {
     const { el, fake } = await mountConsole('alice');
     const page = accountsOf(el);

@@ -116,4 +116,18 @@ describe('outgoing calls', () => {
       timeout: 5000,
     });
   });
+
+  it('says outside calls are not set up when there is no trunk, not that the number does not exist', async () => {
+    await useScenario('no-trunk');
+    const phone = await loggedInPhone();
+    await dial(phone, '+1 (555) 010-9999');
+    await waitUntil(
+      () => shadowText(phone).includes('Outside calls are not set up on this system.'),
+      'no plain refusal',
+      { timeout: 5000 },
+    );
+    expect(shadowText(phone)).not.to.contain('does not exist');
+    expect(shadowText(phone)).not.to.contain('503');
+    await expect(phone).to.be.accessible();
+  });
 });

@@ -83,8 +83,9 @@ void describe('Kamailio DND and forwarding (SQLite)', () => {
     assertForwarded(target, '3004', 'unavailable');
   });
 
-  void test('forwarding to a number that is no extension is routed like a dialed number: 404', async () => {
-    assert.equal((await (await caller()).invite('3006')).status, 404);
+  void test('forwarding to a phone number without a trunk is refused like a dialed one: outside calls are not set up', async () => {
+    const result = await (await caller()).invite('3006');
+    assert.equal(`${result.status} ${result.reason}`, '503 Outside calls are not set up on this system');
   });
 
   void test('forwarding is followed once: two unregistered extensions forwarding to each other give 480', async () => {

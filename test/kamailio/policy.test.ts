@@ -63,9 +63,10 @@ void describe('Kamailio policy (SQLite)', () => {
     assert.equal(result.status, 404);
   });
 
-  void test('INVITE to something that is not an extension number is 404', async () => {
+  void test('INVITE to something that is no number is 404; to a number that is no extension, without a trunk, 503', async () => {
+    assert.equal((await (await agent('1003')).invite('info')).status, 404);
     const result = await (await agent('1003')).invite('12');
-    assert.equal(result.status, 404);
+    assert.equal(`${result.status} ${result.reason}`, '503 Outside calls are not set up on this system');
   });
 
   void test('INVITE to a known extension that is not registered is 480', async () => {

@@ -8,6 +8,8 @@ import type { CredentialContext } from '../../server/extensions/repository.ts';
 import { KamailioProcess } from '../../server/kamailio/launcher.ts';
 import { DEFAULT_LIMITS, type KamailioLimits, type KamailioSettings } from '../../server/kamailio/render.ts';
 import { SecretBox } from '../../server/security/secret-box.ts';
+import type { DialCountry } from '../../server/trunk/dial-plan.ts';
+import type { KamailioTrunk } from '../../server/trunk/trunk-config.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 
 /** The realm every test extension's HA1 is computed for. */
@@ -44,6 +46,9 @@ export interface HarnessOptions {
   children?: number;
   /** Registration expiry bounds in seconds (default min 60, default 300, max 600). */
   registration?: KamailioSettings['registration'];
+  /** A SIP trunk (e.g. a test carrier on a loopback port). */
+  trunk?: KamailioTrunk;
+  dialCountry?: DialCountry;
 }
 
 /** A TCP port free on 127.0.0.1 right now. */
@@ -111,6 +116,8 @@ export async function testKamailioSettings(
     children: options.children ?? 2,
     logLevel: 2,
     registration: options.registration ?? { min: 60, default: 300, max: 600 },
+    trunk: options.trunk ?? null,
+    dialCountry: options.dialCountry ?? null,
   };
 }
 

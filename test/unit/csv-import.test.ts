@@ -83,6 +83,8 @@ describe('CSV writing', () => {
       forwarding: '+15550100',
       dnd: 0,
       created_at: '2026-11-23T09:00:00.000Z',
+      did: '+15550104001',
+      caller_id: null,
     } as Extension;
     const line = extensionCsvLine(extension, 'pw-with,comma');
     const [record] = parseCsv(line).records;
@@ -97,6 +99,8 @@ describe('CSV writing', () => {
       '+15550100',
       'false',
       '2026-11-23T09:00:00.000Z',
+      '+15550104001',
+      '',
       'pw-with,comma',
     ]);
   });
@@ -118,6 +122,8 @@ describe('CSV import validation', () => {
       allowedIps: ['10.0.0.0/8', '192.0.2.7/32'],
       forwarding: '1002',
       dnd: false,
+      did: null,
+      callerId: null,
     });
     assert.deepEqual(result.rows[1], {
       line: 3,
@@ -130,6 +136,8 @@ describe('CSV import validation', () => {
       allowedIps: [],
       forwarding: null,
       dnd: false,
+      did: null,
+      callerId: null,
     });
   });
 

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { estimateMos, qualityLevel } from '../../src/internal/mos.ts';
 import { checkDialString, isExtension, normalizeDialString } from '../../src/internal/phone-number.ts';
 import { estimateStrength } from '../../src/internal/password-strength.ts';
-import { classifyEnd } from '../../src/services/sip/call-state.ts';
+import { classifyEnd, outcomeMessage } from '../../src/services/sip/call-state.ts';
 import { explainRegisterFailure } from '../../src/services/sip/failure.ts';
 import { IceCutoff } from '../../src/services/sip/ice-cutoff.ts';
 import { RetrySchedule } from '../../src/services/sip/retry-schedule.ts';
@@ -72,6 +72,24 @@ describe('call outcomes', () => {
     assert.equal(
       classifyEnd({ ...outgoing, statusCode: 403, reasonPhrase: 'Manual dialing not allowed' }),
       'dialing-not-allowed',
+    );
+    assert.equal(
+      classifyEnd({
+        ...outgoing,
+        statusCode: 503,
+        reasonPhrase: 'Outside calls are not set up on this system',
+      }),
+      'no-outside-calls',
+    );
+    assert.equal(outcomeMessage('no-outside-calls'), 'Outside calls are not set up on this system.');
+    assert.equal(
+      classifyEnd({
+        ...outgoing,
+        cause: 'SIP Failure Code',
+        statusCode: 503,
+        reasonPhrase: 'Service Unavailable',
+      }),
+      'failed',
     );
     assert.equal(classifyEnd({ ...outgoing, cause: 'Canceled', originator: 'local' }), 'canceled');
     assert.equal(classifyEnd({ ...outgoing, cause: 'No Answer', originator: 'system' }), 'no-answer');

@@ -76,6 +76,10 @@ export interface ExtensionSettings {
   allowedIps: string[];
   forwarding: string | null;
   dnd: boolean;
+  /** The phone number (E.164) that rings this extension from the SIP trunk, or null. */
+  did: string | null;
+  /** The caller ID (E.164) of its outside calls, or null: its DID, else the system default. */
+  callerId: string | null;
 }
 
 /** POST /extensions body. */

@@ -27,6 +27,7 @@ export const CallOutcome = {
   NotFound: 'not-found',
   Unavailable: 'unavailable',
   DialingNotAllowed: 'dialing-not-allowed',
+  NoOutsideCalls: 'no-outside-calls',
   Failed: 'failed',
 } as const;
 export type CallOutcome = (typeof CallOutcome)[keyof typeof CallOutcome];
@@ -59,6 +60,7 @@ const OUTCOME_MESSAGES: Record<CallOutcome, string | null> = {
   'not-found': 'That number does not exist.',
   unavailable: 'The person you called is not available right now.',
   'dialing-not-allowed': 'Your extension is not allowed to place calls. Ask your administrator.',
+  'no-outside-calls': `${ReasonPhrase.NoOutsideCalls}.`,
   failed: 'The call could not be connected.',
 };
 
@@ -80,6 +82,7 @@ export interface EndInfo {
 function outcomeOfStatus(code: number, reasonPhrase: string | undefined): CallOutcome | null {
   if (code === 403 && reasonPhrase === ReasonPhrase.ManualDialingNotAllowed)
     return CallOutcome.DialingNotAllowed;
+  if (code === 503 && reasonPhrase === ReasonPhrase.NoOutsideCalls) return CallOutcome.NoOutsideCalls;
   if (code === 486 || code === 600) return CallOutcome.Busy;
   if (code === 603) return CallOutcome.Rejected;
   if (code === 404 || code === 484 || code === 604) return CallOutcome.NotFound;

@@ -7,5 +7,7 @@ export const ReasonPhrase = {
   TooManyFailedAttempts: 'Too many failed attempts',
   ManualDialingNotAllowed: 'Manual dialing not allowed',
   AddressNotAllowed: 'Address not allowed',
+  /** 503 for a phone number when no SIP trunk is configured. */
+  NoOutsideCalls: 'Outside calls are not set up on this system',
 } as const;
 export type ReasonPhrase = (typeof ReasonPhrase)[keyof typeof ReasonPhrase];

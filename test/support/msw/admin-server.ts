@@ -53,6 +53,8 @@ function row(number: string, name: string, extra: Partial<AdminExtension> = {}):
     allowedIps: [],
     forwarding: null,
     dnd: false,
+    did: null,
+    callerId: null,
     registration: { status: 'unregistered', registered: false, ...NO_DEVICE },
     lastRegisteredAt: null,
     createdAt: `2026-11-0${(Number(number) % 9) + 1}T08:00:00.000Z`,
@@ -81,7 +83,7 @@ export function seedRows(): AdminExtension[] {
         contacts: 1,
       },
     }),
-    row('1002', 'Bob Builder', { enabled: false, status: 'disabled' }),
+    row('1002', 'Bob Builder', { enabled: false, status: 'disabled', did: '+14085550102' }),
   ];
   for (let n = 1003; n <= 1060; n += 1) rows.push(row(String(n), `Agent ${n}`));
   return rows;
@@ -245,6 +247,13 @@ export class FakeAdminServer {
           field: 'allowedIps',
         },
       );
+    // Like the service: formatting dropped (it also checks E.164), one extension per DID.
+    if (typeof body.did === 'string') body.did = body.did.replace(/[\s().-]/g, '');
+    const owner = body.did ? this.rows.find((r) => r.did === body.did && r.number !== number) : undefined;
+    if (owner)
+      return err(409, 'did-taken', `The number ${owner.did ?? ''} already rings extension ${owner.number}.`, {
+        field: 'did',
+      });
     const next = this.#update(current.number, body);
     const kicked = current.enabled && body.enabled === false;
     return HttpResponse.json(kicked ? { ...next, kick: this.kick(number) } : next, {

@@ -16,6 +16,7 @@ export type ScenarioName =
   | 'server-down'
   | 'busy-callee'
   | 'dialing-refused'
+  | 'no-trunk'
   | 'register-500-once';
 
 const OK_SIP: SipBehaviour = {
@@ -32,6 +33,7 @@ const SIP: Record<ScenarioName, SipBehaviour> = {
   'server-down': { ...OK_SIP, refuseConnections: true },
   'busy-callee': { ...OK_SIP, invite: { status: 486, reason: 'Busy Here' } },
   'dialing-refused': { ...OK_SIP, invite: { status: 403, reason: 'Manual dialing not allowed' } },
+  'no-trunk': { ...OK_SIP, invite: { status: 503, reason: 'Outside calls are not set up on this system' } },
   'register-500-once': { ...OK_SIP, serverErrorsFirst: 1 },
 };
 

@@ -27,8 +27,11 @@ import { ErrorResponse } from '../../schemas.ts';
 import { parseWith } from '../../validation.ts';
 import { PatchBody } from './schemas.ts';
 
-/** Settings every generated extension shares: what an admin may edit on one, except the name. */
-export const BulkSettings = PatchBody.omit({ name: true });
+/**
+ * Settings every generated extension shares: what an admin may edit on one, except the name and
+ * the phone numbers (a DID rings one extension; caller IDs are set per extension or by default).
+ */
+export const BulkSettings = PatchBody.omit({ name: true, did: true, callerId: true });
 
 export const BulkBody = z.strictObject({
   count: z

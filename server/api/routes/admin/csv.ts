@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { writeAudit } from '../../../audit.ts';
 import {
   chunked,
+  findDidOwners,
   findTakenNumbers,
   insertExtensions,
   isUniqueViolation,
@@ -14,6 +15,7 @@ import { CsvLimitError } from '../../../extensions/csv-parse.ts';
 import {
   addErrors,
   IMPORT_LIMITS,
+  takenDidErrors,
   takenErrors,
   validateCsv,
   type ErrorReport,
@@ -62,7 +64,7 @@ export const csvDocs: RouteDoc[] = [
     method: 'GET',
     url: EXPORT_URL,
     summary:
-      'All extensions as text/csv (number,name,enabled,manual_dialing,call_recording,call_limit,allowed_ips,forwarding,dnd,created_at). ?secrets=true adds a password column: admin role only, audited.',
+      'All extensions as text/csv (number,name,enabled,manual_dialing,call_recording,call_limit,allowed_ips,forwarding,dnd,created_at,did,caller_id; did and caller_id in E.164). ?secrets=true adds a password column: admin role only, audited.',
     auth: true,
     query: ExportQuery,
     responses: { 200: null, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
@@ -70,7 +72,7 @@ export const csvDocs: RouteDoc[] = [
   {
     method: 'POST',
     url: IMPORT_URL,
-    summary: `Import extensions from a text/csv body (same columns, password optional -> generated; ${LIMITS_TEXT}, else 413). ?dryRun=true reports the bad rows with their line (the first ${String(IMPORT_LIMITS.maxReportedErrors)}, and totalErrors); otherwise all rows are created in one transaction or none.`,
+    summary: `Import extensions from a text/csv body (same columns, password optional -> generated; did and caller_id in international format, a DID at most once and not ringing an existing extension; ${LIMITS_TEXT}, else 413). ?dryRun=true reports the bad rows with their line (the first ${String(IMPORT_LIMITS.maxReportedErrors)}, and totalErrors); otherwise all rows are created in one transaction or none.`,
     auth: true,
     query: ImportQuery,
     responses: {
@@ -129,7 +131,11 @@ async function checkImport(ctx: ApiContext, text: string): Promise<ImportCheck> 
     throw error instanceof CsvLimitError ? tooLarge(error) : error;
   });
   const taken = await findTakenNumbers(ctx.db, [...new Set(check.rows.map((r) => r.number))]);
-  return { ...check, ...addErrors(check, takenErrors(check.rows, taken)) };
+  const owners = await findDidOwners(ctx.db, [...new Set(check.rows.flatMap((r) => (r.did ? [r.did] : [])))]);
+  return {
+    ...check,
+    ...addErrors(check, [...takenErrors(check.rows, taken), ...takenDidErrors(check.rows, owners)]),
+  };
 }
 
 function invalidCsv({ errors, totalErrors }: ErrorReport): HttpError {
@@ -186,7 +192,12 @@ async function applyImport(ctx: ApiContext, rows: ImportRow[], actor: string, ip
       ctx.db,
       rows.map((r) => r.number),
     );
-    throw invalidCsv(addErrors({ errors: [], totalErrors: 0 }, takenErrors(rows, taken)));
+    const owners = await findDidOwners(
+      ctx.db,
+      rows.flatMap((r) => (r.did ? [r.did] : [])),
+    );
+    const errors = [...takenErrors(rows, taken), ...takenDidErrors(rows, owners)];
+    throw invalidCsv(addErrors({ errors: [], totalErrors: 0 }, errors));
   }
   const passwords = inputs
     .filter((i) => i.generated)

@@ -17,6 +17,7 @@ import {
   type KickDevices,
 } from '../../../extensions/status.ts';
 import type { Extension } from '../../../db/schema.ts';
+import { isUniqueViolation } from '../../../extensions/batch.ts';
 import { actorOf, requireAdmin, type AdminPrincipal } from '../../admin-auth.ts';
 import type { ApiContext } from '../../context.ts';
 import { HttpError } from '../../errors.ts';
@@ -25,6 +26,7 @@ import { ErrorResponse } from '../../schemas.ts';
 import { parseWith } from '../../validation.ts';
 import {
   ADMIN_BASE,
+  checkDidFree,
   checkedSettings,
   conflict,
   etagOf,
@@ -48,7 +50,7 @@ export const extensionChangeDocs: RouteDoc[] = [
     method: 'PATCH',
     url: ONE,
     summary:
-      'Change any of name, enabled, manualDialing, callRecording, callLimit, allowedIps, forwarding, dnd (only the fields sent are written). Needs If-Match (428 without, 412 with the current row when someone else changed it). Disabling kicks the registrations at once; `kick` says whether every Kamailio node could be reached (it is retried when not).',
+      'Change any of name, enabled, manualDialing, callRecording, callLimit, allowedIps, forwarding, dnd, did, callerId (only the fields sent are written; did and callerId are phone numbers in international format, stored as E.164, null to clear; a DID ringing another extension is 409 did-taken). Needs If-Match (428 without, 412 with the current row when someone else changed it). Disabling kicks the registrations at once; `kick` says whether every Kamailio node could be reached (it is retried when not).',
     auth: true,
     body: PatchBody,
     headers: IF_MATCH,
@@ -56,6 +58,7 @@ export const extensionChangeDocs: RouteDoc[] = [
       200: ChangedExtension,
       400: ErrorResponse,
       ...auth,
+      409: ErrorResponse,
       412: ConflictResponse,
       428: ErrorResponse,
     },
@@ -151,7 +154,14 @@ async function patch(ctx: ApiContext, request: FastifyRequest, reply: FastifyRep
       'Send the If-Match header with the ETag you read, so nobody else’s change is overwritten.',
     );
   const changes: ExtensionChanges = checkedSettings(parseWith(PatchBody, request.body ?? {}), number);
-  const outcome = await updateExtensionIf(ctx.db, number, changes, revision, ctx.now());
+  const outcome = await updateExtensionIf(ctx.db, number, changes, revision, ctx.now()).catch(
+    async (error: unknown) => {
+      // The DID is the only unique column a PATCH writes: it rings another extension.
+      if (!isUniqueViolation(error)) throw error;
+      await checkDidFree(ctx, changes.did, number);
+      throw error;
+    },
+  );
   const { before, extension } = await settle(ctx, number, outcome);
   const disconnect = await disconnectAfterChange(ctx.db, kickOf(ctx), before, extension);
   await audit(ctx, request, admin, 'extension.update', extension, {

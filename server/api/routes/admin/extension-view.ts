@@ -2,6 +2,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { Extension } from '../../../db/schema.ts';
 import { checkCidrList } from '../../../extensions/cidr.ts';
+import { phoneNumberField } from '../../../extensions/fields.ts';
+import { findDidOwner } from '../../../extensions/repository.ts';
 import type { KickReport } from '../../../kamailio/kick-queue.ts';
 import { lookupOrSilent, phoneServer, type Registration } from '../../../kamailio/types.ts';
 import type { PolicyVerdict } from '../../../security/password-policy.ts';
@@ -84,6 +86,8 @@ export function toAdminExtension(row: Extension, live: LiveRegistrations = NOT_R
     allowedIps: row.allowed_ips.split(',').filter(Boolean),
     forwarding: row.forwarding,
     dnd: row.dnd === 1,
+    did: row.did,
+    callerId: row.caller_id,
     registration: registrationOf(row.number, live),
     lastRegisteredAt: row.last_registered_at,
     createdAt: row.created_at,
@@ -114,23 +118,57 @@ export function passwordRefused(verdict: PolicyVerdict): HttpError {
   });
 }
 
+interface CheckedFields {
+  forwarding?: string | null;
+  allowedIps?: string[];
+  did?: string | null;
+  callerId?: string | null;
+}
+
+/** A DID or caller ID as E.164 (null and absent stay so); 400 naming the field otherwise. */
+function phoneNumber(value: string | null | undefined, field: 'did' | 'callerId'): string | null | undefined {
+  if (value === undefined || value === null) return value;
+  const number = phoneNumberField(value);
+  if (!number.ok) throw new HttpError(400, 'invalid-request', `${field}: ${number.message}.`, { field });
+  return number.e164;
+}
+
 /**
  * The checks the schemas cannot make alone, shared by create and PATCH: no forwarding to itself,
- * allowed IPs normalised (bare address → /32 or /128, duplicates dropped). 400 naming the field.
+ * allowed IPs normalised (bare address → /32 or /128, duplicates dropped), DID and caller ID in
+ * E.164. 400 naming the field.
  */
-export function checkedSettings<T extends { forwarding?: string | null; allowedIps?: string[] }>(
-  body: T,
-  number: string,
-): T {
+export function checkedSettings<T extends CheckedFields>(body: T, number: string): T {
   if (body.forwarding === number)
     throw new HttpError(400, 'invalid-request', 'Forwarding: an extension cannot forward to itself', {
       field: 'forwarding',
     });
-  if (body.allowedIps === undefined) return body;
+  const checked: T = { ...body };
+  if (body.did !== undefined) checked.did = phoneNumber(body.did, 'did');
+  if (body.callerId !== undefined) checked.callerId = phoneNumber(body.callerId, 'callerId');
+  if (body.allowedIps === undefined) return checked;
   const ips = checkCidrList(body.allowedIps);
   if (!ips.ok)
     throw new HttpError(400, 'invalid-request', `Allowed IPs: ${ips.message}`, { field: 'allowedIps' });
-  return { ...body, allowedIps: ips.cidrs };
+  return { ...checked, allowedIps: ips.cidrs };
+}
+
+/** 409 for a DID that already rings another extension. */
+export function didTaken(did: string, owner: string): HttpError {
+  return new HttpError(409, 'did-taken', `The number ${did} already rings extension ${owner}.`, {
+    field: 'did',
+  });
+}
+
+/** After the unique index refused a write: 409 when `did` rings another extension than `number` (else returns). */
+export async function checkDidFree(
+  ctx: ApiContext,
+  did: string | null | undefined,
+  number: string,
+): Promise<void> {
+  if (!did) return;
+  const owner = await findDidOwner(ctx.db, did);
+  if (owner !== undefined && owner !== number) throw didTaken(did, owner);
 }
 
 /** 404 for an extension that does not exist. */

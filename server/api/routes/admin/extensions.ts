@@ -14,6 +14,7 @@ import { ErrorResponse } from '../../schemas.ts';
 import { parseWith } from '../../validation.ts';
 import {
   ADMIN_BASE,
+  checkDidFree,
   checkedSettings,
   etagOf,
   liveRegistrations,
@@ -47,7 +48,8 @@ export const extensionDocs: RouteDoc[] = [
   {
     method: 'POST',
     url: `${ADMIN_BASE}/extensions`,
-    summary: 'Create an extension; without a password one is generated and returned this once.',
+    summary:
+      'Create an extension; without a password one is generated and returned this once. did and callerId are phone numbers in international format (+ or 00; spaces, dashes and parentheses allowed), stored as E.164; a DID already ringing another extension is 409 did-taken.',
     auth: true,
     body: CreateBody,
     responses: { 201: CreateResponse, 400: ErrorResponse, ...auth, 409: ErrorResponse },
@@ -132,9 +134,15 @@ async function create(ctx: ApiContext, request: FastifyRequest, reply: FastifyRe
   const admin = await requireAdmin(ctx, request, 'admin');
   const body = checkCreate(parseWith(CreateBody, request.body));
   const taken = new HttpError(409, 'extension-exists', `Extension ${body.number} already exists.`);
-  const created = await createExtension(ctx.db, ctx.credentials, body, ctx.now()).catch((error: unknown) => {
-    throw error instanceof DuplicateExtensionError || isUniqueViolation(error) ? taken : error;
-  });
+  const created = await createExtension(ctx.db, ctx.credentials, body, ctx.now()).catch(
+    async (error: unknown) => {
+      if (error instanceof DuplicateExtensionError) throw taken;
+      if (!isUniqueViolation(error)) throw error;
+      // The unique index refused the number (taken meanwhile) or the DID: say which.
+      await checkDidFree(ctx, body.did, body.number);
+      throw taken;
+    },
+  );
   const { extension } = created;
   await writeAudit(
     ctx.db,

@@ -1,7 +1,12 @@
 // Request and response schemas of the admin API (validation, OpenAPI, and the console's types).
 import { z } from 'zod';
 import { isCidr } from '../../../extensions/cidr.ts';
-import { CALL_LIMIT, FORWARDING, NAME_MAX_LENGTH } from '../../../extensions/fields.ts';
+import {
+  CALL_LIMIT,
+  FORWARDING,
+  NAME_MAX_LENGTH,
+  PHONE_NUMBER_MAX_LENGTH,
+} from '../../../extensions/fields.ts';
 
 const role = z.enum(['admin', 'viewer'], { error: 'role is "admin" or "viewer"' });
 const boolText = (field: string) =>
@@ -66,6 +71,10 @@ export const AdminExtension = z.object({
   allowedIps: z.array(z.string()),
   forwarding: z.string().nullable(),
   dnd: z.boolean(),
+  /** E.164 number that rings this extension from the SIP trunk, or null. */
+  did: z.string().nullable(),
+  /** E.164 caller ID of its outside calls, or null (then its DID, else the trunk's default). */
+  callerId: z.string().nullable(),
   registration: Registration,
   lastRegisteredAt: z.string().nullable(),
   createdAt: z.string(),
@@ -116,6 +125,13 @@ export const ListResponse = z.object({
   unavailableNodes: z.array(z.string()),
 });
 
+/** A phone number in international format (+ or 00, formatting allowed; stored as E.164), or null. */
+const phoneNumber = (field: string) =>
+  z
+    .string({ error: `${field} is a phone number in international format, or null` })
+    .max(PHONE_NUMBER_MAX_LENGTH, { error: `${field} has at most ${PHONE_NUMBER_MAX_LENGTH} characters` })
+    .nullable();
+
 /** The settings an admin may edit (PATCH) or give at creation. */
 const settings = {
   name: z
@@ -141,6 +157,8 @@ const settings = {
     })
     .nullable(),
   dnd: z.boolean({ error: 'dnd is true or false' }),
+  did: phoneNumber('did'),
+  callerId: phoneNumber('callerId'),
 };
 
 /** Every setting, optional: what PATCH may send and what creation may leave to the defaults. */

@@ -13,6 +13,8 @@ export const DEFAULT_SETTINGS: ExtensionSettings = {
   allowedIps: [],
   forwarding: null,
   dnd: false,
+  did: null,
+  callerId: null,
 };
 
 const FLAGS = [
@@ -58,6 +60,24 @@ export function settingsFields(values: ExtensionSettings) {
         </div>
       </div>
     </div>
+    <div class="grid">
+      <div>
+        <label for="did">Direct number (DID)</label>
+        <input id="did" name="did" inputmode="tel" aria-describedby="did-hint" .value=${values.did ?? ''} />
+        <div id="did-hint" class="hint">Calls to it from the phone network ring here. Empty: none.</div>
+      </div>
+      <div>
+        <label for="callerId">Caller ID on outside calls</label>
+        <input
+          id="callerId"
+          name="callerId"
+          inputmode="tel"
+          aria-describedby="callerId-hint"
+          .value=${values.callerId ?? ''}
+        />
+        <div id="callerId-hint" class="hint">Empty: the direct number, else the system default.</div>
+      </div>
+    </div>
     <div>
       <label for="allowedIps">Allowed IP addresses</label>
       <textarea
@@ -93,6 +113,8 @@ export function readSettings(form: HTMLFormElement): ExtensionSettings | string 
     return 'The call limit is a whole number from 1 to 100.';
   if (forwarding && !/^\+?\d{2,32}$/.test(forwarding))
     return 'Forward to an extension or phone number: 2 to 32 digits, optionally starting with +.';
+  // The service checks and stores the phone numbers (E.164) and says what is wrong with them.
+  const phone = (field: string): string | null => formText(data, field).trim() || null;
   return {
     name,
     callLimit,
@@ -102,6 +124,8 @@ export function readSettings(form: HTMLFormElement): ExtensionSettings | string 
     manualDialing: data.has('manualDialing'),
     callRecording: data.has('callRecording'),
     dnd: data.has('dnd'),
+    did: phone('did'),
+    callerId: phone('callerId'),
   };
 }
 
@@ -118,6 +142,28 @@ export function changedSettings(
 
 /** The editable settings of a row. */
 export function settingsOf(row: ExtensionSettings): ExtensionSettings {
-  const { name, enabled, manualDialing, callRecording, callLimit, allowedIps, forwarding, dnd } = row;
-  return { name, enabled, manualDialing, callRecording, callLimit, allowedIps, forwarding, dnd };
+  const {
+    name,
+    enabled,
+    manualDialing,
+    callRecording,
+    callLimit,
+    allowedIps,
+    forwarding,
+    dnd,
+    did,
+    callerId,
+  } = row;
+  return {
+    name,
+    enabled,
+    manualDialing,
+    callRecording,
+    callLimit,
+    allowedIps,
+    forwarding,
+    dnd,
+    did,
+    callerId,
+  };
 }

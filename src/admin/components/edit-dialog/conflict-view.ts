@@ -13,6 +13,8 @@ const LABELS: Record<keyof ExtensionSettings, string> = {
   allowedIps: 'Allowed IP addresses',
   forwarding: 'Forward to',
   dnd: 'Do not disturb',
+  did: 'Direct number (DID)',
+  callerId: 'Caller ID',
 };
 
 /** A setting in words, as the table shows it. */

@@ -14,7 +14,7 @@ import { credentialsText, credentialsView } from '../dialog/credentials.ts';
 const problems = (count: number): string => `${count.toLocaleString('en')} problem${count === 1 ? '' : 's'}`;
 
 const COLUMNS =
-  'number, name, enabled, manual_dialing, call_recording, call_limit, allowed_ips, forwarding, dnd (password optional: generated when empty)';
+  'number, name, enabled, manual_dialing, call_recording, call_limit, allowed_ips, forwarding, dnd, did, caller_id (password optional: generated when empty)';
 
 /**
  * @summary Import extensions from a CSV file: a dry run reports every bad row (line, column,
