@@ -7,7 +7,14 @@ function fieldName(path: PropertyKey[]): string {
   return path.length ? path.map(String).join('.') : 'the request body';
 }
 
-const ACRONYMS: Record<string, string> = { ip: 'IP', ips: 'IPs', id: 'ID', csv: 'CSV', url: 'URL', did: 'DID' };
+const ACRONYMS: Record<string, string> = {
+  ip: 'IP',
+  ips: 'IPs',
+  id: 'ID',
+  csv: 'CSV',
+  url: 'URL',
+  did: 'DID',
+};
 
 /** `callLimit` -> `call limit`, `allowedIps` -> `allowed IPs`. */
 function words(key: string): string {

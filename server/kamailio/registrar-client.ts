@@ -171,7 +171,11 @@ export class KamailioRegistrarClient implements RegistrarClient {
       this.#nodes.map(({ name, rpc }) =>
         new KamailioRpc(rpc.url, PING_TIMEOUT_MS).coreVersion().then(
           (): NodeReachability => ({ node: name, reachable: true }),
-          (error: unknown): NodeReachability => ({ node: name, reachable: false, problem: pingProblem(error) }),
+          (error: unknown): NodeReachability => ({
+            node: name,
+            reachable: false,
+            problem: pingProblem(error),
+          }),
         ),
       ),
     );

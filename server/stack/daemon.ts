@@ -123,7 +123,9 @@ async function killGroup(pid: number): Promise<void> {
 /** The argv of a running process, or null when it is gone (or not ours to read). */
 export function commandLine(pid: number): string[] | null {
   try {
-    return readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    return readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8')
+      .split('\0')
+      .filter(Boolean);
   } catch {
     return null;
   }
@@ -156,7 +158,10 @@ export function runs(argv: string[] | null, binary: string, argument: string): b
  * every process of its group whose command line `isOurs` accepts (a pid the kernel has given to
  * another program is never touched). Resolves to the pids it stopped.
  */
-export async function reapStale(pidFile: string, isOurs: (argv: string[] | null) => boolean): Promise<number[]> {
+export async function reapStale(
+  pidFile: string,
+  isOurs: (argv: string[] | null) => boolean,
+): Promise<number[]> {
   let pid: number;
   try {
     pid = Number.parseInt(readFileSync(pidFile, 'utf8').trim(), 10);

@@ -94,7 +94,7 @@ export class Supervisor {
   /** Tries again, each time after a longer wait, until a start succeeds or the supervisor stops. */
   async #restart(reason: string): Promise<void> {
     const { name, log } = this.#options;
-    for (let why = reason; !this.#stopping.signal.aborted; ) {
+    for (let why = reason; !this.#stopping.signal.aborted;) {
       this.#crashes += 1;
       const delay = backoffDelay(this.#options.backoff ?? DEFAULT_BACKOFF, this.#crashes);
       log(`${name} ${why}; restarting in ${formatDelay(delay)} (attempt ${String(this.#crashes)}).`);

@@ -64,19 +64,19 @@ for (const engine of ENGINES) {
 
     void test('numbers that cannot be routed are refused in plain words, naming the field', async () => {
       const cases: [object, string, string][] = [
-        [{ did: '408 555 0102' }, 'did', 'did: Dial the number with its country code, starting with +.'],
+        [{ did: '408 555 0102' }, 'did', 'DID: Dial the number with its country code, starting with +.'],
         [
           { callerId: '+1 408 CALL' },
           'callerId',
-          'callerId: A phone number has only digits and a leading +.',
+          'Caller ID: A phone number has only digits and a leading +.',
         ],
-        [{ did: '+28 1234 5678' }, 'did', 'did: No country has that calling code.'],
+        [{ did: '+28 1234 5678' }, 'did', 'DID: No country has that calling code.'],
         [
           { callerId: '+1 408 555' },
           'callerId',
-          'callerId: That number is too short: numbers starting +1 have 10 digits after it.',
+          'Caller ID: That number is too short: numbers starting +1 have 10 digits after it.',
         ],
-        [{ did: 4085550102 }, 'did', 'did: did is a phone number in international format, or null'],
+        [{ did: 4085550102 }, 'did', 'DID is a phone number in international format, or null'],
       ];
       for (const [fields, field, message] of cases) {
         const res = await create({ number: '5103', name: 'Bad', ...fields });
@@ -97,7 +97,7 @@ for (const engine of ENGINES) {
         assert.equal(body.field, 'did');
         assert.match(
           body.message,
-          /^did contains (a control character|an invisible text-direction override)/,
+          /^DID contains (a control character|an invisible text-direction override)/,
         );
       }
     });

@@ -95,9 +95,9 @@ void describe('Kamailio supervision', () => {
       const [line] = (await once(lines, 'line')) as [string];
       const pid = Number(/^kamailio (\d+)$/.exec(line)?.[1]);
       assert.ok(pid > 0 && groupAlive(pid), line);
-    cleanups.push(() => {
-      if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
-    });
+      cleanups.push(() => {
+        if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+      });
       parent.kill('SIGKILL');
       await until(() => !groupAlive(pid), 'every Kamailio process of the killed parent is gone');
     },

@@ -9,6 +9,7 @@ import { lookupOrSilent, phoneServer, type Registration } from '../../../kamaili
 import type { PolicyVerdict } from '../../../security/password-policy.ts';
 import type { ApiContext } from '../../context.ts';
 import { HttpError } from '../../errors.ts';
+import { plainFieldMessage } from '../../validation.ts';
 import type { AdminExtension } from './schemas.ts';
 
 /** The mask every row shows instead of the SIP password. */
@@ -129,7 +130,8 @@ interface CheckedFields {
 function phoneNumber(value: string | null | undefined, field: 'did' | 'callerId'): string | null | undefined {
   if (value === undefined || value === null) return value;
   const number = phoneNumberField(value);
-  if (!number.ok) throw new HttpError(400, 'invalid-request', `${field}: ${number.message}.`, { field });
+  if (!number.ok)
+    throw new HttpError(400, 'invalid-request', plainFieldMessage([field], `${number.message}.`), { field });
   return number.e164;
 }
 
