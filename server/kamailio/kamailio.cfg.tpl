@@ -9,6 +9,10 @@
 # extension), FLT_FORWARDED marks a call already forwarded once (never twice: no loops).
 #!define FLT_DLG 1
 #!define FLT_FORWARDED 2
+# Branch flags (route MEDIA_BRANCH): FLB_ANCHORED the branch's media goes through rtpengine,
+# FLB_CALLEE_DEVICE its callee is not a browser.
+#!define FLB_ANCHORED 1
+#!define FLB_CALLEE_DEVICE 2
 
 ####### Global parameters #########
 debug={{LOG_LEVEL}}
@@ -68,6 +72,9 @@ loadmodule "ipops.so"
 loadmodule "dialog.so"
 #!ifdef WITH_WSS
 loadmodule "tls.so"
+#!endif
+#!ifdef WITH_RTPENGINE
+loadmodule "rtpengine.so"
 #!endif
 
 # jsonrpcs over HTTP only (no FIFO in /run); ctl's binrpc socket lives in the run dir.
@@ -138,6 +145,16 @@ modparam("websocket", "sub_protocols", 1)
 
 #!ifdef WITH_WSS
 modparam("tls", "config", "{{RUN_DIR}}/tls.cfg")
+#!endif
+
+#!ifdef WITH_RTPENGINE
+# rtpengine's ng control socket (loopback). An rtpengine that does not answer within
+# RTPENGINE_TIMEOUT_MS is skipped for RTPENGINE_DISABLE_SECONDS; with one rtpengine, the next call
+# pings it again at once (aggressive_redetection), so a restarted rtpengine is used right away.
+modparam("rtpengine", "rtpengine_sock", "udp:127.0.0.1:{{RTPENGINE_NG_PORT}}")
+modparam("rtpengine", "rtpengine_tout_ms", {{RTPENGINE_TIMEOUT_MS}})
+modparam("rtpengine", "rtpengine_retr", 1)
+modparam("rtpengine", "rtpengine_disable_tout", {{RTPENGINE_DISABLE_SECONDS}})
 #!endif
 
 ####### Routing logic ########
@@ -232,6 +249,7 @@ route[WITHINDLG] {
 	if (!has_totag()) return;
 	if (loose_route()) {
 		if (!isdsturiset()) handle_ruri_alias();
+		route(MEDIA_INDIALOG);
 		route(RELAY);
 		exit;
 	}
@@ -474,15 +492,27 @@ route[CALLEE_RELAY] {
 		if (!isflagset(FLT_FORWARDED) && $avp(fwd) != $null && $avp(fwd) != "") {
 			t_set_fr({{NO_ANSWER_MS}}, {{NO_ANSWER_MS}});
 			t_on_failure("NO_ANSWER");
+		} else {
+			t_on_failure("CALL_FAILED");
 		}
 	}
+	if (is_method("INVITE")) route(MEDIA_CALLER);
 	t_on_reply("REPLY");
-	if (!t_relay()) send_reply("500", "Server Error");
+	if (!t_relay()) {
+		# Every branch needed rtpengine and it did not answer (route MEDIA_BRANCH).
+		if ($var(media_down) == 1) {
+			send_reply("503", "Media relay unavailable");
+		} else {
+			send_reply("500", "Server Error");
+		}
+	}
 	exit;
 }
 
 # The callee did not answer in time, was busy, or went away: try its forwarding target.
 failure_route[NO_ANSWER] {
+	# Every branch so far has failed: their media sessions go (a forwarded branch offers anew).
+	route(MEDIA_END);
 	if (t_is_canceled()) exit;
 	if (t_check_status("486|600")) {
 		$var(divert) = "user-busy";
@@ -495,6 +525,11 @@ failure_route[NO_ANSWER] {
 	route(FORWARD);
 }
 
+# Every branch failed (busy, declined, cancelled, timed out): nothing more to do but the media.
+failure_route[CALL_FAILED] {
+	route(MEDIA_END);
+}
+
 route[RELAY] {
 	if (is_method("INVITE|BYE|UPDATE|CANCEL|ACK")) t_on_reply("REPLY");
 	if (!t_relay()) sl_reply_error();
@@ -503,6 +538,166 @@ route[RELAY] {
 
 onreply_route[REPLY] {
 	if (nat_uac_test("64") || nat_uac_test("19")) add_contact_alias();
+	route(MEDIA_REPLY);
+}
+
+####### Media: rtpengine anchoring ########
+# A call's audio goes through rtpengine when one leg is not WebRTC (a desk phone, softphone or
+# trunk over UDP, TCP or TLS, or plain RTP/AVP SDP without ICE); browser-to-browser calls stay
+# peer to peer. route MEDIA_ANCHOR is the one place that decides. The routes around it carry the
+# decision through the dialog: the offer in each branch of the INVITE (one rtpengine session per
+# branch: via-branch), the answer in its 18x/2xx, re-INVITE/UPDATE/ACK from either side (dialog
+# variables say which leg is which), the delete on BYE and when every branch failed.
+# Towards a browser: ICE, DTLS-SRTP, rtcp-mux. Towards a device: plain RTP/AVP, G.711 and RFC 4733
+# DTMF (a browser's Opus-only offer is transcoded), no ICE; a device's own SRTP-SDES offer stays
+# SRTP. Without rtpengine (-> WITH_RTPENGINE undefined) nothing is anchored.
+
+# The initial INVITE, before each relay (also from failure_route when forwarding): what the caller
+# is, and the branch route that anchors.
+route[MEDIA_CALLER] {
+	$var(media_down) = 0;
+	t_on_branch("MEDIA_BRANCH");
+	if ($avp(caller_device) != $null) return;
+	$avp(caller_device) = 0;
+	if (!($proto =~ "^wss?$")) {
+		$avp(caller_device) = 1;
+	} else if (has_body("application/sdp") && !search_body("a=ice-ufrag")) {
+		$avp(caller_device) = 1;
+	}
+	$avp(offer_in_request) = 0;
+	if (has_body("application/sdp")) $avp(offer_in_request) = 1;
+}
+
+# THE decision: does this branch's audio go through rtpengine? In: $avp(caller_device) and
+# $var(callee_device) (1: not WebRTC). Out: $var(anchor), 1 or 0. Recording forces 1 here.
+route[MEDIA_ANCHOR] {
+	$var(anchor) = 0;
+#!ifdef WITH_RTPENGINE
+	if ($avp(caller_device) == 1 || $var(callee_device) == 1) $var(anchor) = 1;
+#!endif
+}
+
+# Each branch of an initial INVITE. A branch rtpengine does not answer for is dropped; when none is
+# left, the caller hears 503 "Media relay unavailable" (route CALLEE_RELAY).
+branch_route[MEDIA_BRANCH] {
+	$var(callee_device) = 1;
+	if ($nh(P) =~ "^[wW][sS][sS]?$") $var(callee_device) = 0;
+	route(MEDIA_ANCHOR);
+	if ($var(anchor) != 1) return;
+#!ifdef WITH_RTPENGINE
+	setbflag(FLB_ANCHORED);
+	$avp(media_anchored) = 1;
+	if ($var(callee_device) == 1) setbflag(FLB_CALLEE_DEVICE);
+	if (!has_body("application/sdp")) return;
+	$var(towards_device) = $var(callee_device);
+	route(MEDIA_OFFER_FLAGS);
+	if (!rtpengine_offer("via-branch=next $var(mflags)")) {
+		xlog("L_ERR", "rtpengine did not answer: branch to $ru dropped\n");
+		$var(media_down) = 1;
+		drop;
+	}
+#!endif
+}
+
+#!ifdef WITH_RTPENGINE
+# $var(mflags): rtpengine flags for an SDP offer towards $var(towards_device) (1 a device, 0 a browser).
+route[MEDIA_OFFER_FLAGS] {
+	if ($var(towards_device) == 1) {
+		$var(mflags) = "trust-address replace-origin replace-session-connection rtcp-mux-demux ICE=remove RTP/AVP codec-mask=all codec-transcode=PCMU codec-transcode=PCMA codec-transcode=telephone-event";
+	} else {
+		$var(mflags) = "trust-address replace-origin replace-session-connection rtcp-mux-offer ICE=force SDES-off UDP/TLS/RTP/SAVPF codec-transcode=PCMU";
+	}
+}
+
+# The same for an answer, which keeps the transport its offerer chose (a device's SRTP stays SRTP).
+route[MEDIA_ANSWER_FLAGS] {
+	if ($var(towards_device) == 1) {
+		$var(mflags) = "trust-address replace-origin replace-session-connection rtcp-mux-demux ICE=remove";
+	} else {
+		$var(mflags) = "trust-address replace-origin replace-session-connection rtcp-mux-offer ICE=force SDES-off UDP/TLS/RTP/SAVPF";
+	}
+}
+
+# SDP in a reply goes back to whoever sent the request: an answer, or the offer when the request
+# had no SDP. $var(towards_device) is that sender; $var(branch) "via-branch=1" for an initial INVITE.
+route[MEDIA_REPLY_SDP] {
+	if (!has_body("application/sdp")) return;
+	if ($avp(offer_in_request) == 1) {
+		route(MEDIA_ANSWER_FLAGS);
+		if (!rtpengine_answer("$var(branch) $var(mflags)")) xlog("L_ERR", "rtpengine did not take the answer in $rs ($ci)\n");
+	} else {
+		route(MEDIA_OFFER_FLAGS);
+		if (!rtpengine_offer("$var(branch) $var(mflags)")) xlog("L_ERR", "rtpengine did not take the offer in $rs ($ci)\n");
+	}
+}
+#!endif
+
+route[MEDIA_REPLY] {
+#!ifdef WITH_RTPENGINE
+	if (!is_method("INVITE|UPDATE")) return;
+	if (isbflagset(FLB_ANCHORED)) {
+		# A branch of the initial INVITE (a failure is cleaned up in route MEDIA_END).
+		if ($rs >= 300) return;
+		if ($rs >= 200) {
+			$dlg_var(anchored) = "1";
+			$dlg_var(caller_tag) = $ft;
+			$dlg_var(caller_device) = $avp(caller_device);
+			$dlg_var(callee_device) = "0";
+			if (isbflagset(FLB_CALLEE_DEVICE)) $dlg_var(callee_device) = "1";
+		}
+		$var(towards_device) = $avp(caller_device);
+		$var(branch) = "via-branch=1";
+		route(MEDIA_REPLY_SDP);
+	} else if ($avp(media_back) != $null && $rs < 300) {
+		$var(towards_device) = $avp(media_back);
+		$var(branch) = "";
+		route(MEDIA_REPLY_SDP);
+	}
+#!endif
+	return;
+}
+
+# The initial INVITE failed on every branch (failure_route): rtpengine forgets the call.
+route[MEDIA_END] {
+#!ifdef WITH_RTPENGINE
+	if ($avp(media_anchored) != 1) return;
+	$avp(media_anchored) = $null;
+	rtpengine_delete();
+#!endif
+	return;
+}
+
+# In-dialog requests of an anchored call: which leg sent it (its From tag) sets the flags each way.
+route[MEDIA_INDIALOG] {
+#!ifdef WITH_RTPENGINE
+	if ($dlg_var(anchored) != "1") return;
+	if (is_method("BYE")) {
+		rtpengine_delete();
+		return;
+	}
+	if (!is_method("INVITE|UPDATE|ACK")) return;
+	if ($ft == $dlg_var(caller_tag)) {
+		$var(towards_device) = $(dlg_var(callee_device){s.int});
+		$avp(media_back) = $(dlg_var(caller_device){s.int});
+	} else {
+		$var(towards_device) = $(dlg_var(caller_device){s.int});
+		$avp(media_back) = $(dlg_var(callee_device){s.int});
+	}
+	$avp(offer_in_request) = 0;
+	if (!has_body("application/sdp")) return;
+	if (is_method("ACK")) {
+		route(MEDIA_ANSWER_FLAGS);
+		rtpengine_answer("$var(mflags)");
+		return;
+	}
+	$avp(offer_in_request) = 1;
+	route(MEDIA_OFFER_FLAGS);
+	if (!rtpengine_offer("$var(mflags)")) {
+		send_reply("503", "Media relay unavailable");
+		exit;
+	}
+#!endif
+	return;
 }
 
 # HTTP on the WebSocket ports (handshake) and on the loopback RPC port (JSON-RPC), nothing else.

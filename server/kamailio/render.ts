@@ -65,6 +65,8 @@ export interface KamailioSettings {
   runDir: string;
   limits: KamailioLimits;
   children: number;
+  /** rtpengine's ng port on 127.0.0.1: anchors calls with a non-WebRTC leg. Null: no media relay (tests). */
+  rtpengine: { ngPort: number } | null;
   /** Kamailio `debug` level: 1 warnings, 2 notices, 3 info. */
   logLevel: number;
   registration: { min: number; default: number; max: number };
@@ -89,6 +91,7 @@ export function settingsFromConfig(
     wsPort: config.sipWsPort,
     wss,
     rpcPort: config.rpcPort,
+    rtpengine: { ngPort: config.media.ngPort },
     allowedOrigins: config.allowedOrigins,
     runDir,
     limits,
@@ -110,6 +113,11 @@ export function toKamailioDbUrl(url: string): string {
   }
   return target.replace(/^postgresql:/, 'postgres:');
 }
+
+/** How long Kamailio waits for rtpengine's answer (one retry): on loopback it answers in a millisecond. */
+const RTPENGINE_TIMEOUT_MS = 500;
+/** An rtpengine that did not answer is skipped this long (with one, it is pinged again at once anyway). */
+const RTPENGINE_DISABLE_SECONDS = 10;
 
 const TEMPLATE_PATH = join(import.meta.dirname, 'kamailio.cfg.tpl');
 
@@ -138,6 +146,8 @@ function validate(s: KamailioSettings): void {
   assertSafe('databaseUrl', s.databaseUrl, SAFE_QUOTED);
   assertSafe('runDir', s.runDir, SAFE_QUOTED);
   const ports = [s.sipPort, s.wsPort, s.rpcPort, ...(s.wss ? [s.wss.port] : [])];
+  if (s.rtpengine && !(Number.isInteger(s.rtpengine.ngPort) && s.rtpengine.ngPort > 0))
+    throw new Error('Kamailio needs a valid rtpengine control port');
   if (new Set(ports).size !== ports.length)
     throw new Error(`Kamailio ports must differ: ${ports.join(', ')}`);
   const { min, max } = s.registration;
@@ -151,7 +161,12 @@ function validate(s: KamailioSettings): void {
 function values(s: KamailioSettings): Record<string, string> {
   const { limits, registration } = s;
   return {
-    DEFINES: s.wss ? '#!define WITH_WSS' : '',
+    DEFINES: [s.wss ? '#!define WITH_WSS' : '', s.rtpengine ? '#!define WITH_RTPENGINE' : '']
+      .filter(Boolean)
+      .join('\n'),
+    RTPENGINE_NG_PORT: String(s.rtpengine?.ngPort ?? 0),
+    RTPENGINE_TIMEOUT_MS: String(RTPENGINE_TIMEOUT_MS),
+    RTPENGINE_DISABLE_SECONDS: String(RTPENGINE_DISABLE_SECONDS),
     LOG_LEVEL: String(s.logLevel),
     NODE_NAME: s.nodeName,
     CHILDREN: String(s.children),

@@ -26,6 +26,8 @@ export interface SipClientOptions {
   userAgent?: string;
   answer?: AnswerMode;
   timeoutMs?: number;
+  /** The SDP this agent offers and answers with (default: minimalSdp, plain RTP/AVP). */
+  sdp?: () => string;
 }
 
 /** A final answer: status 0 means no answer within the timeout. */
@@ -54,6 +56,8 @@ export class SipClient {
   password: string;
   /** Every request the agent received, in order. */
   readonly received: SipMessage[] = [];
+  /** The dialogs of calls this agent answered, to send in-dialog requests as the callee. */
+  readonly answered: SipDialog[] = [];
   readonly #pending = new Map<string, (message: SipMessage) => void>();
   readonly #waiters: { method: string; resolve: (message: SipMessage) => void }[] = [];
   readonly #registration: SipDialog;
@@ -111,29 +115,47 @@ export class SipClient {
   /**
    * INVITE `number` like `invite()`, but an answered call stays up until `hangup()` (which sends
    * the BYE and resolves with its answer; for an unanswered call it does nothing). `extraFields`
-   * are added to the INVITE.
+   * are added to the INVITE. `media.offer` '' sends the INVITE without SDP (the answer then goes
+   * in the ACK: `media.ackSdp`).
    */
   async call(
     number: string,
     extraFields: [string, string][] = [],
-  ): Promise<SipResult & { hangup: () => Promise<SipResult | null> }> {
+    media: { offer?: string; ackSdp?: string } = {},
+  ): Promise<SipResult & { dialog: SipDialog | null; hangup: () => Promise<SipResult | null> }> {
     const uri = `sip:${number}@${this.options.domain}`;
     const dialog: SipDialog = { callId: token(12), fromTag: token(), cseq: 0, uri, to: uri };
+    const offer = media.offer ?? this.#sdp();
     const result = await this.#withAuth(
       'INVITE',
       dialog,
-      [['Contact', `<${this.contact}>`], ['Content-Type', 'application/sdp'], ...extraFields],
-      minimalSdp('127.0.0.1'),
+      [
+        ['Contact', `<${this.contact}>`],
+        ...(offer ? [['Content-Type', 'application/sdp'] as [string, string]] : []),
+        ...extraFields,
+      ],
+      offer,
     );
     const answered = result.response && result.status >= 200 && result.status < 300;
-    const inDialog = answered && result.response ? this.#ack(dialog, result.response) : null;
+    const inDialog = answered && result.response ? this.#ack(dialog, result.response, media.ackSdp) : null;
     let hungUp = false;
     const hangup = async (): Promise<SipResult | null> => {
       if (!inDialog || hungUp) return null;
       hungUp = true;
       return this.request('BYE', inDialog, []);
     };
-    return { ...result, hangup };
+    return { ...result, dialog: inDialog, hangup };
+  }
+
+  /** A re-INVITE (ACKed when answered) or UPDATE in `dialog` carrying `sdp`; resolves with the final answer. */
+  async reoffer(dialog: SipDialog, sdp: string, method: 'INVITE' | 'UPDATE' = 'INVITE'): Promise<SipResult> {
+    const fields: [string, string][] = [
+      ['Contact', `<${this.contact}>`],
+      ['Content-Type', 'application/sdp'],
+    ];
+    const result = await this.request(method, dialog, fields, sdp);
+    if (method === 'INVITE' && result.status >= 200 && result.status < 300) this.#sendAck(dialog);
+    return result;
   }
 
   /** Resolves with the next received request of `method` (or one already received). */
@@ -237,7 +259,7 @@ export class SipClient {
   }
 
   // A 2xx is acknowledged end to end along the route set; returns the dialog for the BYE.
-  #ack(dialog: SipDialog, response: SipMessage): SipDialog {
+  #ack(dialog: SipDialog, response: SipMessage, sdp = ''): SipDialog {
     const contact = /<([^>]+)>/.exec(header(response, 'contact') ?? '')?.[1] ?? dialog.uri;
     const toTag = /;tag=([^;>\s]+)/.exec(header(response, 'to') ?? '')?.[1];
     const inDialog: SipDialog = {
@@ -246,11 +268,18 @@ export class SipClient {
       routes: headers(response, 'record-route').reverse(),
       ...(toTag ? { toTag } : {}),
     };
-    const ackFields = this.#baseFields('ACK', inDialog, `z9hG4bK${token()}`).map(
-      ([n, v]): [string, string] => [n, n === 'CSeq' ? `${dialog.cseq} ACK` : v],
-    );
-    this.options.transport.send(buildSip(`ACK ${contact} SIP/2.0`, ackFields));
+    this.#sendAck(inDialog, sdp);
     return inDialog;
+  }
+
+  /** The ACK of the INVITE with `dialog.cseq`, along the dialog's route set. */
+  #sendAck(dialog: SipDialog, sdp = ''): void {
+    const ackFields = this.#baseFields('ACK', dialog, `z9hG4bK${token()}`).map(([n, v]): [string, string] => [
+      n,
+      n === 'CSeq' ? `${dialog.cseq} ACK` : v,
+    ]);
+    if (sdp) ackFields.push(['Content-Type', 'application/sdp']);
+    this.options.transport.send(buildSip(`ACK ${dialog.uri} SIP/2.0`, ackFields, sdp));
   }
 
   #handle(message: SipMessage): void {
@@ -266,17 +295,44 @@ export class SipClient {
     this.#answer(message);
   }
 
+  #sdp(): string {
+    return this.options.sdp?.() ?? minimalSdp('127.0.0.1');
+  }
+
   #answer(request: SipMessage): void {
     if (request.method === 'ACK') return;
     if (request.method !== 'INVITE') {
-      this.#reply(request, 200, 'OK');
+      // An UPDATE's offer gets an answer.
+      this.#reply(request, 200, 'OK', undefined, request.body ? this.#sdp() : '');
+      return;
+    }
+    if ((header(request, 'to') ?? '').includes(';tag=')) {
+      this.#reply(request, 200, 'OK', undefined, this.#sdp());
       return;
     }
     const mode = this.options.answer ?? 'answer';
     const toTag = token();
     this.#reply(request, 180, 'Ringing', toTag);
-    if (mode === 'answer') this.#reply(request, 200, 'OK', toTag, minimalSdp('127.0.0.1'));
+    if (mode === 'answer') {
+      this.answered.push(this.#calleeDialog(request, toTag));
+      this.#reply(request, 200, 'OK', toTag, this.#sdp());
+    }
     if (mode === 'busy') this.#reply(request, 486, 'Busy Here', toTag);
+  }
+
+  /** The callee's view of the dialog an INVITE creates (our tag as From, the caller's as To). */
+  #calleeDialog(request: SipMessage, toTag: string): SipDialog {
+    const from = header(request, 'from') ?? '';
+    const callerTag = /;tag=([^;>\s]+)/.exec(from)?.[1];
+    return {
+      callId: header(request, 'call-id') ?? '',
+      fromTag: toTag,
+      ...(callerTag ? { toTag: callerTag } : {}),
+      cseq: 100,
+      uri: /<([^>]+)>/.exec(header(request, 'contact') ?? '')?.[1] ?? '',
+      routes: headers(request, 'record-route'),
+      to: /<([^>]+)>/.exec(from)?.[1] ?? '',
+    };
   }
 
   #reply(request: SipMessage, status: number, reason: string, toTag?: string, body = ''): void {
