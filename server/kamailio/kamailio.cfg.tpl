@@ -148,13 +148,16 @@ modparam("tls", "config", "{{RUN_DIR}}/tls.cfg")
 #!endif
 
 #!ifdef WITH_RTPENGINE
-# rtpengine's ng control socket (loopback). An rtpengine that does not answer within
-# RTPENGINE_TIMEOUT_MS is skipped for RTPENGINE_DISABLE_SECONDS; with one rtpengine, the next call
-# pings it again at once (aggressive_redetection), so a restarted rtpengine is used right away.
+# rtpengine's ng control socket (loopback), one retry after RTPENGINE_TIMEOUT_MS. With a single
+# rtpengine, marking it unreachable buys nothing: it is asked again at once (disable_tout), and the
+# commands of a call it already holds go to it regardless (allow_op), so calls work again the
+# moment a restarted rtpengine answers.
 modparam("rtpengine", "rtpengine_sock", "udp:127.0.0.1:{{RTPENGINE_NG_PORT}}")
 modparam("rtpengine", "rtpengine_tout_ms", {{RTPENGINE_TIMEOUT_MS}})
 modparam("rtpengine", "rtpengine_retr", 1)
 modparam("rtpengine", "rtpengine_disable_tout", {{RTPENGINE_DISABLE_SECONDS}})
+# Commands of a call already in rtpengine go to it even while it is marked unreachable.
+modparam("rtpengine", "rtpengine_allow_op", 1)
 #!endif
 
 ####### Routing logic ########
@@ -590,8 +593,9 @@ branch_route[MEDIA_BRANCH] {
 	if ($var(callee_device) == 1) setbflag(FLB_CALLEE_DEVICE);
 	if (!has_body("application/sdp")) return;
 	$var(towards_device) = $var(callee_device);
-	route(MEDIA_OFFER_FLAGS);
-	if (!rtpengine_offer("via-branch=next $var(mflags)")) {
+	$var(branch) = "via-branch=next";
+	route(MEDIA_OFFER);
+	if ($var(media_ok) != 1) {
 		xlog("L_ERR", "rtpengine did not answer: branch to $ru dropped\n");
 		$var(media_down) = 1;
 		drop;
@@ -600,35 +604,51 @@ branch_route[MEDIA_BRANCH] {
 }
 
 #!ifdef WITH_RTPENGINE
-# $var(mflags): rtpengine flags for an SDP offer towards $var(towards_device) (1 a device, 0 a browser).
-route[MEDIA_OFFER_FLAGS] {
+# rtpengine commands, each tried twice: a worker that talked to rtpengine while it was down gets
+# that error once more from its socket even when rtpengine is back; the second try (the module
+# pings first) tells the two apart. In: $var(towards_device) (1 a device, 0 a browser: whom the SDP
+# goes to) and $var(branch) ("via-branch=..." or ""). Out: $var(media_ok), 1 or 0.
+route[MEDIA_OFFER] {
 	if ($var(towards_device) == 1) {
-		$var(mflags) = "trust-address replace-origin replace-session-connection rtcp-mux-demux ICE=remove RTP/AVP codec-mask=all codec-transcode=PCMU codec-transcode=PCMA codec-transcode=telephone-event";
+		# Plain RTP with G.711 and RFC 4733 DTMF (a browser's Opus-only offer gets transcoded), no ICE.
+		$var(mflags) = $var(branch) + " trust-address replace-origin replace-session-connection rtcp-mux-demux ICE=remove RTP/AVP codec-mask=all codec-transcode=PCMU codec-transcode=PCMA codec-transcode=telephone-event";
 	} else {
-		$var(mflags) = "trust-address replace-origin replace-session-connection rtcp-mux-offer ICE=force SDES-off UDP/TLS/RTP/SAVPF codec-transcode=PCMU";
+		$var(mflags) = $var(branch) + " trust-address replace-origin replace-session-connection rtcp-mux-offer ICE=force SDES-off UDP/TLS/RTP/SAVPF codec-transcode=PCMU";
 	}
+	$var(media_ok) = 1;
+	if (rtpengine_offer("$var(mflags)")) return;
+	if (rtpengine_offer("$var(mflags)")) return;
+	$var(media_ok) = 0;
 }
 
-# The same for an answer, which keeps the transport its offerer chose (a device's SRTP stays SRTP).
-route[MEDIA_ANSWER_FLAGS] {
+# An answer keeps the transport its offerer chose (a device's own SRTP-SDES offer stays SRTP).
+route[MEDIA_ANSWER] {
 	if ($var(towards_device) == 1) {
-		$var(mflags) = "trust-address replace-origin replace-session-connection rtcp-mux-demux ICE=remove";
+		$var(mflags) = $var(branch) + " trust-address replace-origin replace-session-connection rtcp-mux-demux ICE=remove";
 	} else {
-		$var(mflags) = "trust-address replace-origin replace-session-connection rtcp-mux-offer ICE=force SDES-off UDP/TLS/RTP/SAVPF";
+		$var(mflags) = $var(branch) + " trust-address replace-origin replace-session-connection rtcp-mux-offer ICE=force SDES-off UDP/TLS/RTP/SAVPF";
 	}
+	$var(media_ok) = 1;
+	if (rtpengine_answer("$var(mflags)")) return;
+	if (rtpengine_answer("$var(mflags)")) return;
+	$var(media_ok) = 0;
+}
+
+route[MEDIA_DELETE] {
+	if (rtpengine_delete()) return;
+	if (!rtpengine_delete()) xlog("L_WARN", "rtpengine did not delete call $ci: its ports stay taken until the media timeout\n");
 }
 
 # SDP in a reply goes back to whoever sent the request: an answer, or the offer when the request
-# had no SDP. $var(towards_device) is that sender; $var(branch) "via-branch=1" for an initial INVITE.
+# had no SDP. In: $var(towards_device), that sender.
 route[MEDIA_REPLY_SDP] {
 	if (!has_body("application/sdp")) return;
 	if ($avp(offer_in_request) == 1) {
-		route(MEDIA_ANSWER_FLAGS);
-		if (!rtpengine_answer("$var(branch) $var(mflags)")) xlog("L_ERR", "rtpengine did not take the answer in $rs ($ci)\n");
+		route(MEDIA_ANSWER);
 	} else {
-		route(MEDIA_OFFER_FLAGS);
-		if (!rtpengine_offer("$var(branch) $var(mflags)")) xlog("L_ERR", "rtpengine did not take the offer in $rs ($ci)\n");
+		route(MEDIA_OFFER);
 	}
+	if ($var(media_ok) != 1) xlog("L_ERR", "rtpengine did not take the SDP of $rs $rr ($ci): the call has no audio\n");
 }
 #!endif
 
@@ -662,7 +682,7 @@ route[MEDIA_END] {
 #!ifdef WITH_RTPENGINE
 	if ($avp(media_anchored) != 1) return;
 	$avp(media_anchored) = $null;
-	rtpengine_delete();
+	route(MEDIA_DELETE);
 #!endif
 	return;
 }
@@ -672,7 +692,7 @@ route[MEDIA_INDIALOG] {
 #!ifdef WITH_RTPENGINE
 	if ($dlg_var(anchored) != "1") return;
 	if (is_method("BYE")) {
-		rtpengine_delete();
+		route(MEDIA_DELETE);
 		return;
 	}
 	if (!is_method("INVITE|UPDATE|ACK")) return;
@@ -685,14 +705,14 @@ route[MEDIA_INDIALOG] {
 	}
 	$avp(offer_in_request) = 0;
 	if (!has_body("application/sdp")) return;
+	$var(branch) = "";
 	if (is_method("ACK")) {
-		route(MEDIA_ANSWER_FLAGS);
-		rtpengine_answer("$var(mflags)");
+		route(MEDIA_ANSWER);
 		return;
 	}
 	$avp(offer_in_request) = 1;
-	route(MEDIA_OFFER_FLAGS);
-	if (!rtpengine_offer("$var(mflags)")) {
+	route(MEDIA_OFFER);
+	if ($var(media_ok) != 1) {
 		send_reply("503", "Media relay unavailable");
 		exit;
 	}

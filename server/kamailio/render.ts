@@ -116,8 +116,8 @@ export function toKamailioDbUrl(url: string): string {
 
 /** How long Kamailio waits for rtpengine's answer (one retry): on loopback it answers in a millisecond. */
 const RTPENGINE_TIMEOUT_MS = 500;
-/** An rtpengine that did not answer is skipped this long (with one, it is pinged again at once anyway). */
-const RTPENGINE_DISABLE_SECONDS = 10;
+/** An rtpengine that did not answer is skipped this long: never, there is only one to ask. */
+const RTPENGINE_DISABLE_SECONDS = 0;
 
 const TEMPLATE_PATH = join(import.meta.dirname, 'kamailio.cfg.tpl');
 

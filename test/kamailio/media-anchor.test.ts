@@ -227,4 +227,76 @@ void describe('Kamailio anchors calls with a non-WebRTC leg in rtpengine', () =>
     assert.ok(await held(call.dialog?.callId ?? ''));
     await call.hangup();
   });
+
+  void test("all of the above went without a single rtpengine error in Kamailio's log", () => {
+    assert.deepEqual(
+      h.logs.filter((line) => /ERROR|WARNING/.test(line) && /rtpengine/i.test(line)),
+      [],
+    );
+  });
+});
+
+void describe('Kamailio without a running rtpengine', () => {
+  let h: KamailioHarness;
+  const clients: SipClient[] = [];
+
+  before(async () => {
+    h = await startKamailio({ rtpengine: true });
+    await seedExtensions(
+      h,
+      Array.from({ length: 4 }, (_, i) => ({ number: String(4101 + i), manualDialing: true })),
+    );
+  });
+
+  after(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    await h.stop();
+  });
+
+  const register = async (client: SipClient) => {
+    clients.push(client);
+    assert.equal((await client.register()).status, 200);
+    return client;
+  };
+  const outcome = (result: { status: number; reason: string }) => `${String(result.status)} ${result.reason}`;
+  /** What Kamailio and rtpengine said about media, for a failure message. */
+  const mediaLog = () => h.logs.filter((line) => /rtpengine|<script>/.test(line)).join('\n');
+
+  void test('an anchored call gets 503 "Media relay unavailable", browser to browser still connects; once rtpengine is back, calls are anchored again', async () => {
+    const timeoutMs = 8000;
+    const phone = await register(await udpAgent(h, '4101', { sdp: () => deviceSdp(), timeoutMs }));
+    const agent = await register((await wsAgent(h, '4102', { sdp: () => webrtcSdp(), timeoutMs })).client);
+    const other = await register(
+      (await wsAgent(h, '4103', { sdp: () => webrtcSdp({ answer: true }), timeoutMs })).client,
+    );
+    const rtpengine = h.rtpengine ?? assert.fail('no rtpengine');
+    const ng = rtpengine.ngClient();
+    after(() => {
+      ng.close();
+    });
+    await rtpengine.stop();
+
+    // Several calls each way, so that every Kamailio worker meets the missing rtpengine.
+    for (let i = 0; i < 3; i += 1) {
+      assert.equal(outcome(await phone.invite('4102')), '503 Media relay unavailable');
+      assert.equal(outcome(await agent.invite('4101')), '503 Media relay unavailable');
+      assert.equal(outcome(await agent.invite('4103')), '200 OK');
+    }
+    assert.equal(phone.received.filter((m) => m.method === 'INVITE').length, 0, 'the phone was rung');
+    assert.equal(other.received.filter((m) => m.method === 'INVITE').length, 3);
+
+    await rtpengine.start();
+    for (let i = 0; i < 3; i += 1) {
+      for (const [from, to] of [
+        [phone, '4102'],
+        [agent, '4101'],
+      ] as const) {
+        const call = await from.call(to);
+        assert.equal(outcome(call), '200 OK');
+        assert.equal(summarizeSdp(call.response?.body ?? '').address, '127.0.0.1', mediaLog());
+        await call.hangup();
+      }
+    }
+    assert.deepEqual(await ng.list(), [], mediaLog());
+  });
 });
