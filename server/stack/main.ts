@@ -1,7 +1,7 @@
 // `npm start`: the whole Earshot stack on this machine — database (migrated, demo extensions on
-// first start), Kamailio as a supervised child process (restarted when it dies, and gone when this
-// process dies), the account service serving the API and the built web app. Ctrl-C or SIGTERM
-// stops everything it started.
+// first start), rtpengine (the media relay) and Kamailio as supervised child processes (restarted
+// when they die, and gone when this process dies), the account service serving the API and the
+// built web app. Ctrl-C or SIGTERM stops everything it started.
 import { join } from 'node:path';
 import { buildApp } from '../api/app.ts';
 import { serveWebApp } from '../api/web-app.ts';
@@ -10,6 +10,8 @@ import { KamailioProcess } from '../kamailio/launcher.ts';
 import { startRegistrationWatcher } from '../extensions/registration-watcher.ts';
 import { KamailioRegistrarClient } from '../kamailio/registrar-client.ts';
 import { settingsFromConfig } from '../kamailio/render.ts';
+import type { NgClient } from '../media/ng-client.ts';
+import { RtpengineProcess, rtpengineSettingsFromConfig } from '../media/rtpengine.ts';
 import { openCore, type Core } from '../services.ts';
 import { startPortal } from './portal.ts';
 import { Supervisor } from './supervisor.ts';
@@ -20,6 +22,25 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const say = (line: string): void => {
   console.log(`[earshot] ${line}`);
 };
+
+const supervisorLog = (line: string): void => {
+  console.error(`[earshot] ${line}`);
+};
+
+/** rtpengine under the supervisor, like Kamailio; resolves once its control socket answers. */
+async function startRtpengine(config: Config): Promise<{ supervisor: Supervisor; ng: NgClient }> {
+  const rtpengine = new RtpengineProcess({
+    settings: rtpengineSettingsFromConfig(config),
+    dataDir: join(config.dataDir, 'rtpengine'),
+    onLog: (line) => {
+      console.error(`[rtpengine] ${line}`);
+    },
+    onNotice: say,
+  });
+  const supervisor = new Supervisor(rtpengine, { name: 'rtpengine', log: supervisorLog });
+  await supervisor.start();
+  return { supervisor, ng: rtpengine.ngClient() };
+}
 
 /** Kamailio under the supervisor: restarted with backoff when it dies, gone when this process dies. */
 async function startKamailio(config: Config): Promise<Supervisor> {
@@ -32,19 +53,14 @@ async function startKamailio(config: Config): Promise<Supervisor> {
     },
     onNotice: say,
   });
-  const supervisor = new Supervisor(kamailio, {
-    name: 'Kamailio',
-    log: (line) => {
-      console.error(`[earshot] ${line}`);
-    },
-  });
+  const supervisor = new Supervisor(kamailio, { name: 'Kamailio', log: supervisorLog });
   await supervisor.start();
   return supervisor;
 }
 
-async function startService(config: Config, core: Core) {
+async function startService(config: Config, core: Core, rtpengine: NgClient) {
   const registrar = new KamailioRegistrarClient(config.kamailioNodes);
-  const app = await buildApp({ config, db: core.db, registrar, box: core.credentials.box });
+  const app = await buildApp({ config, db: core.db, registrar, rtpengine, box: core.credentials.box });
   await serveWebApp(app, config, buildWebApp(ROOT));
   // Keeps "last registered" current for the stale-registrations report.
   const watcher = startRegistrationWatcher({
@@ -78,6 +94,10 @@ function printWelcome(config: Config, { demo, adminPassword }: Welcome): void {
   say(
     `SIP WebSocket:  ws://${config.sipListen}:${config.sipWsPort}   SIP UDP/TCP: ${config.sipListen}:${config.sipPort}`,
   );
+  const { media } = config;
+  say(
+    `Media relay:    rtpengine on ${media.addresses.join(', ')}, RTP ports ${String(media.portMin)}-${String(media.portMax)} (control 127.0.0.1:${String(media.ngPort)})`,
+  );
   say(`Database:       ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@')}`);
   if (demo.length) {
     say('Demo extensions (passwords are shown this once; only hashes are stored):');
@@ -97,10 +117,15 @@ async function main(): Promise<void> {
   const core = await openCore(config);
   const demo = await seedDemoExtensions(core);
   const adminPassword = await seedDemoAdmin(core);
-  say('Starting Kamailio…');
-  const kamailio = await startKamailio(config);
-  const app = await startService(config, core).catch(async (error: unknown) => {
+  say('Starting rtpengine and Kamailio…');
+  const media = await startRtpengine(config);
+  const kamailio = await startKamailio(config).catch(async (error: unknown) => {
+    await media.supervisor.stop();
+    throw error;
+  });
+  const app = await startService(config, core, media.ng).catch(async (error: unknown) => {
     await kamailio.stop();
+    await media.supervisor.stop();
     throw error;
   });
   const earshotUrl = `http://${config.host}:${config.apiPort}`;
@@ -116,10 +141,12 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    say(`${signal}: stopping the account service and Kamailio…`);
+    say(`${signal}: stopping the account service, Kamailio and rtpengine…`);
     portal?.close();
     await app.close();
     await kamailio.stop();
+    await media.supervisor.stop();
+    media.ng.close();
     await core.db.close();
     say('Stopped.');
     // Idle keep-alive sockets (JSON-RPC fetches) would hold the process a few seconds longer.
