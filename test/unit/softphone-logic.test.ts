@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { estimateMos, qualityLevel } from '../../src/internal/mos.ts';
 import { checkDialString, isExtension, normalizeDialString } from '../../src/internal/phone-number.ts';
 import { estimateStrength } from '../../src/internal/password-strength.ts';
-import { classifyEnd } from '../../src/services/sip/call-state.ts';
+import { classifyEnd, outcomeMessage } from '../../src/services/sip/call-state.ts';
 import { explainRegisterFailure } from '../../src/services/sip/failure.ts';
 import { IceCutoff } from '../../src/services/sip/ice-cutoff.ts';
 import { RetrySchedule } from '../../src/services/sip/retry-schedule.ts';
@@ -73,6 +73,16 @@ describe('call outcomes', () => {
       classifyEnd({ ...outgoing, statusCode: 403, reasonPhrase: 'Manual dialing not allowed' }),
       'dialing-not-allowed',
     );
+    // JsSIP's cause for a 503 is 'SIP Failure Code'.
+    const failure = { ...outgoing, cause: 'SIP Failure Code', statusCode: 503 };
+    const noRelay = classifyEnd({ ...failure, reasonPhrase: 'Media relay unavailable' });
+    assert.equal(noRelay, 'no-media-relay');
+    assert.equal(
+      outcomeMessage(noRelay),
+      'Calls with desk phones and outside lines are not working right now. Tell your administrator.',
+    );
+    // Any other 503 stays a plain failure.
+    assert.equal(classifyEnd({ ...failure, reasonPhrase: 'Service Unavailable' }), 'failed');
     assert.equal(classifyEnd({ ...outgoing, cause: 'Canceled', originator: 'local' }), 'canceled');
     assert.equal(classifyEnd({ ...outgoing, cause: 'No Answer', originator: 'system' }), 'no-answer');
   });

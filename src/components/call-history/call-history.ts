@@ -16,6 +16,7 @@ const OUTCOME_LABEL: Record<CallRecord['outcome'], string> = {
   'not-found': 'Number not found',
   unavailable: 'Unavailable',
   'dialing-not-allowed': 'Not allowed',
+  'no-media-relay': 'Failed',
   failed: 'Failed',
 };
 

@@ -7,5 +7,7 @@ export const ReasonPhrase = {
   TooManyFailedAttempts: 'Too many failed attempts',
   ManualDialingNotAllowed: 'Manual dialing not allowed',
   AddressNotAllowed: 'Address not allowed',
+  /** 503: the call needs rtpengine (a desk phone or outside line on one side) and it does not answer. */
+  MediaRelayUnavailable: 'Media relay unavailable',
 } as const;
 export type ReasonPhrase = (typeof ReasonPhrase)[keyof typeof ReasonPhrase];
