@@ -105,7 +105,7 @@ void describe('Kamailio anchors calls with a non-WebRTC leg in rtpengine', () =>
     ng = h.rtpengine?.ngClient() ?? assert.fail('no rtpengine');
     // Every test has its own extensions: a contact registered by an earlier test is never rung.
     await seedExtensions(h, [
-      ...Array.from({ length: 16 }, (_, i) => ({ number: String(4001 + i), manualDialing: true })),
+      ...Array.from({ length: 20 }, (_, i) => ({ number: String(4001 + i), manualDialing: true })),
       { number: '4090', forwarding: '4091' },
       { number: '4091' },
     ]);
@@ -225,6 +225,37 @@ void describe('Kamailio anchors calls with a non-WebRTC leg in rtpengine', () =>
     assertTowardsBrowser(lastInvite(target)?.body);
     assertTowardsDevice(call.response?.body);
     assert.ok(await held(call.dialog?.callId ?? ''));
+    await call.hangup();
+  });
+
+  void test('a browser offering Opus only: the desk phone is offered G.711 (rtpengine transcodes)', async () => {
+    const phone = await device('4017');
+    const opusOnly = webrtcSdp()
+      .replace(/(m=audio \d+ \S+) .*/, '$1 111 101')
+      .replace(/a=rtpmap:(0|8) .*\r\n/g, '');
+    const agent = await browser('4018', { sdp: () => opusOnly });
+    const call = await agent.call('4017');
+    assert.equal(call.status, 200);
+    assert.deepEqual(summarizeSdp(lastInvite(phone)?.body ?? '').codecs, ['PCMU', 'PCMA', 'telephone-event']);
+    assert.deepEqual(summarizeSdp(call.response?.body ?? '').codecs.slice(0, 1), ['opus']);
+    await call.hangup();
+  });
+
+  void test("a device's own SRTP (SDES) offer is answered with SRTP, not downgraded to plain RTP", async () => {
+    const srtp = deviceSdp()
+      .replace('RTP/AVP', 'RTP/SAVP')
+      .replace(
+        'a=sendrecv',
+        'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\na=sendrecv',
+      );
+    const phone = await device('4019', { sdp: () => srtp });
+    const agent = await browser('4020');
+    const call = await phone.call('4020');
+    assert.equal(call.status, 200);
+    assertTowardsBrowser(lastInvite(agent)?.body);
+    const answer = call.response?.body ?? '';
+    assert.equal(relayed(answer).protocol, 'RTP/SAVP');
+    assert.match(answer, /^a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:/m);
     await call.hangup();
   });
 
