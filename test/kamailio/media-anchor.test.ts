@@ -105,7 +105,7 @@ void describe('Kamailio anchors calls with a non-WebRTC leg in rtpengine', () =>
     ng = h.rtpengine?.ngClient() ?? assert.fail('no rtpengine');
     // Every test has its own extensions: a contact registered by an earlier test is never rung.
     await seedExtensions(h, [
-      ...Array.from({ length: 20 }, (_, i) => ({ number: String(4001 + i), manualDialing: true })),
+      ...Array.from({ length: 22 }, (_, i) => ({ number: String(4001 + i), manualDialing: true })),
       { number: '4090', forwarding: '4091' },
       { number: '4091' },
     ]);
@@ -214,6 +214,16 @@ void describe('Kamailio anchors calls with a non-WebRTC leg in rtpengine', () =>
     assert.equal(call.status, 486);
     const callId = call.response?.headers.find(([name]) => name === 'call-id')?.[1] ?? '';
     await until(async () => !(await held(callId)), 'rtpengine forgets the refused call');
+  });
+
+  void test('a call cancelled while ringing leaves nothing in rtpengine', async () => {
+    const phone = await device('4021');
+    const agent = await browser('4022', { answer: 'ring' });
+    const result = await phone.cancelledCall('4022', () => agent.waitForRequest('INVITE'));
+    assert.equal(result.status, 487);
+    assertTowardsBrowser(lastInvite(agent)?.body);
+    const callId = result.response?.headers.find(([name]) => name === 'call-id')?.[1] ?? '';
+    await until(async () => !(await held(callId)), 'rtpengine forgets the cancelled call');
   });
 
   void test('forwarded on busy: the forwarding target gets rtpengine SDP and the call is held', async () => {

@@ -60,6 +60,8 @@ export class SipClient {
   readonly answered: SipDialog[] = [];
   readonly #pending = new Map<string, (message: SipMessage) => void>();
   readonly #waiters: { method: string; resolve: (message: SipMessage) => void }[] = [];
+  /** INVITEs left ringing ('ring' mode), by Call-ID, for a CANCEL to end. */
+  readonly #ringing = new Map<string, { request: SipMessage; toTag: string }>();
   readonly #registration: SipDialog;
 
   constructor(readonly options: SipClientOptions) {
@@ -147,6 +149,27 @@ export class SipClient {
     return { ...result, dialog: inDialog, hangup };
   }
 
+  /**
+   * INVITE `number` and CANCEL it once `ringing()` resolves (e.g. the callee got the INVITE);
+   * resolves with the INVITE's final answer (487 when the CANCEL won), which is ACKed.
+   */
+  async cancelledCall(number: string, ringing: () => Promise<unknown>): Promise<SipResult> {
+    const uri = `sip:${number}@${this.options.domain}`;
+    const dialog: SipDialog = { callId: token(12), fromTag: token(), cseq: 0, uri, to: uri };
+    const branch = `z9hG4bK${token()}`;
+    const fields: [string, string][] = [
+      ['Contact', `<${this.contact}>`],
+      ['Content-Type', 'application/sdp'],
+    ];
+    const final = this.#withAuth('INVITE', dialog, fields, this.#sdp(), branch);
+    await ringing();
+    const cancel = this.#baseFields('CANCEL', dialog, branch);
+    this.options.transport.send(buildSip(`CANCEL ${uri} SIP/2.0`, cancel));
+    const result = await final;
+    if (result.response && result.status >= 300) this.#ackFailure(dialog, result.response);
+    return result;
+  }
+
   /** A re-INVITE (ACKed when answered) or UPDATE in `dialog` carrying `sdp`; resolves with the final answer. */
   async reoffer(dialog: SipDialog, sdp: string, method: 'INVITE' | 'UPDATE' = 'INVITE'): Promise<SipResult> {
     const fields: [string, string][] = [
@@ -174,9 +197,14 @@ export class SipClient {
   }
 
   /** Sends one request (already-built header fields) and waits for its final answer. */
-  request(method: string, dialog: SipDialog, fields: [string, string][], body = ''): Promise<SipResult> {
+  request(
+    method: string,
+    dialog: SipDialog,
+    fields: [string, string][],
+    body = '',
+    branch = `z9hG4bK${token()}`,
+  ): Promise<SipResult> {
     dialog.cseq += 1;
-    const branch = `z9hG4bK${token()}`;
     const text = buildSip(
       `${method} ${dialog.uri} SIP/2.0`,
       [...this.#baseFields(method, dialog, branch), ...fields],
@@ -220,11 +248,13 @@ export class SipClient {
     });
   }
 
+  /** `branch`: the Via branch of the request with credentials (a CANCEL needs it). */
   async #withAuth(
     method: string,
     dialog: SipDialog,
     fields: [string, string][],
     body = '',
+    branch?: string,
   ): Promise<SipResult> {
     const first = await this.request(method, dialog, fields, body);
     if ((first.status !== 401 && first.status !== 407) || !first.response) return first;
@@ -240,6 +270,7 @@ export class SipClient {
       dialog,
       [...fields, [www ? 'Authorization' : 'Proxy-Authorization', authorization]],
       body,
+      branch,
     );
   }
 
@@ -284,7 +315,8 @@ export class SipClient {
 
   #handle(message: SipMessage): void {
     if (message.status !== undefined) {
-      if (message.status < 200) return;
+      // A CANCEL's own answer shares the INVITE's branch: only the INVITE's answer counts.
+      if (message.status < 200 || (header(message, 'cseq') ?? '').endsWith('CANCEL')) return;
       const branch = /branch=([^;\s,]+)/.exec(header(message, 'via') ?? '')?.[1] ?? '';
       this.#pending.get(branch)?.(message);
       return;
@@ -301,6 +333,11 @@ export class SipClient {
 
   #answer(request: SipMessage): void {
     if (request.method === 'ACK') return;
+    if (request.method === 'CANCEL') {
+      // The ringing INVITE it cancels ends with 487.
+      const ringing = this.#ringing.get(header(request, 'call-id') ?? '');
+      if (ringing) this.#reply(ringing.request, 487, 'Request Terminated', ringing.toTag);
+    }
     if (request.method !== 'INVITE') {
       // An UPDATE's offer gets an answer.
       this.#reply(request, 200, 'OK', undefined, request.body ? this.#sdp() : '');
@@ -318,6 +355,7 @@ export class SipClient {
       this.#reply(request, 200, 'OK', toTag, this.#sdp());
     }
     if (mode === 'busy') this.#reply(request, 486, 'Busy Here', toTag);
+    if (mode === 'ring') this.#ringing.set(header(request, 'call-id') ?? '', { request, toTag });
   }
 
   /** The callee's view of the dialog an INVITE creates (our tag as From, the caller's as To). */
