@@ -32,8 +32,9 @@ async function startRtpengine(config: Config): Promise<{ supervisor: Supervisor;
   const rtpengine = new RtpengineProcess({
     settings: rtpengineSettingsFromConfig(config),
     dataDir: join(config.dataDir, 'rtpengine'),
+    // Calls come and go at notice level; only trouble is worth a line here.
     onLog: (line) => {
-      console.error(`[rtpengine] ${line}`);
+      if (/^(ERR|WARNING|CRIT|ALERT|EMERG)/.test(line)) console.error(`[rtpengine] ${line}`);
     },
     onNotice: say,
   });
