@@ -3,6 +3,7 @@
 // dir, its ng control socket on loopback only. Kamailio's rtpengine module drives it.
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -105,6 +106,25 @@ export function rtpengineArgs(configPath: string): string[] {
 }
 
 /**
+ * rtpengine starts with an address this machine does not have and only fails each call later:
+ * say so at start instead.
+ */
+function assertLocalAddresses(interfaces: string[]): void {
+  const local = new Set(
+    Object.values(networkInterfaces())
+      .flat()
+      .map((entry) => entry?.address),
+  );
+  for (const spec of interfaces) {
+    const address = spec.split('!')[0] ?? '';
+    if (!local.has(address))
+      throw new Error(
+        `Media address ${address} is not an address of this machine: set EARSHOT_MEDIA_LISTEN to one it has (or IP!PUBLIC_IP behind NAT).`,
+      );
+  }
+}
+
+/**
  * rtpengine binds its control socket with SO_REUSEPORT: a second rtpengine on the same port starts
  * without complaint and takes half the commands. A plain bind fails while any rtpengine holds it.
  */
@@ -169,6 +189,7 @@ export class RtpengineProcess {
   async start(): Promise<void> {
     if (this.#daemon) throw new Error('rtpengine is already running');
     await this.#reapStaleRuns();
+    assertLocalAddresses(this.options.settings.interfaces);
     await assertPortFree(this.options.settings.ngPort);
     const runDir = createRunDir(this.options.dataDir, RTPENGINE_RUN_DIR_PREFIX);
     this.#runDir = runDir;

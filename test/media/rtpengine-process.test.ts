@@ -245,6 +245,17 @@ void describe('rtpengine supervision', () => {
     },
   );
 
+  void test('a media address this machine does not have is refused at start, in words', async () => {
+    const settings = { ...(await testRtpengineSettings()), interfaces: ['192.0.2.10'] };
+    const rtpengine = new RtpengineProcess({ settings, dataDir: join(dataDir, 'foreign') });
+    cleanups.push(() => rtpengine.stop());
+    await assert.rejects(
+      rtpengine.start(),
+      /Media address 192\.0\.2\.10 is not an address of this machine: set EARSHOT_MEDIA_LISTEN/,
+    );
+    assert.equal(rtpengine.pid, undefined);
+  });
+
   void test(
     'kill -9 of rtpengine: the supervisor restarts it and logs the signal',
     { timeout: 30_000 },
