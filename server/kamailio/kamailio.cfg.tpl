@@ -156,7 +156,6 @@ modparam("rtpengine", "rtpengine_sock", "udp:127.0.0.1:{{RTPENGINE_NG_PORT}}")
 modparam("rtpengine", "rtpengine_tout_ms", {{RTPENGINE_TIMEOUT_MS}})
 modparam("rtpengine", "rtpengine_retr", 1)
 modparam("rtpengine", "rtpengine_disable_tout", {{RTPENGINE_DISABLE_SECONDS}})
-# Commands of a call already in rtpengine go to it even while it is marked unreachable.
 modparam("rtpengine", "rtpengine_allow_op", 1)
 #!endif
 
@@ -572,7 +571,8 @@ route[MEDIA_CALLER] {
 }
 
 # THE decision: does this branch's audio go through rtpengine? In: $avp(caller_device) and
-# $var(callee_device) (1: not WebRTC). Out: $var(anchor), 1 or 0. Recording forces 1 here.
+# $var(callee_device) (1: not WebRTC). Out: $var(anchor), 1 or 0. A recorded call will need 1
+# too (rtpengine records): that rule belongs here.
 route[MEDIA_ANCHOR] {
 	$var(anchor) = 0;
 #!ifdef WITH_RTPENGINE
