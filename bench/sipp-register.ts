@@ -75,6 +75,7 @@ function earshotSettings(databaseUrl: string, ports: number[]): Omit<KamailioSet
     wsPort,
     wss: null,
     rpcPort,
+    rtpengine: null,
     allowedOrigins: [],
     limits: { ...DEFAULT_LIMITS, pikeTrustLoopback: true, pikeDensity: 1_000_000 },
     children: CHILDREN,

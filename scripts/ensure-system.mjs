@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Makes sure what `npm start` / `npm test` need is on this machine: npm packages, then the Debian
-// packages (Kamailio and its modules, sipp, and Chromium for browser tests). Installs them when run
+// packages (Kamailio and its modules, rtpengine; sipp, baresip and Chromium for tests). Installs them when run
 // as root; otherwise prints the exact command to run. Plain JavaScript: it runs before `npm ci`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const KAMAILIO = [
+const SERVERS = [
   'kamailio',
   'kamailio-websocket-modules',
   'kamailio-sqlite-modules',
@@ -15,12 +15,14 @@ const KAMAILIO = [
   'kamailio-extra-modules',
   // Makes the self-signed development certificate for SIP over TLS.
   'openssl',
+  // The media relay (userspace; it starts nothing by itself).
+  'rtpengine-daemon',
 ];
 // baresip-core: the desk phone of the media and desk-phone tests.
 const FOR_TESTS = ['sip-tester', 'chromium', 'iproute2', 'baresip-core'];
 
 const wantTests = process.argv.includes('--tests') || process.env.npm_lifecycle_event === 'test';
-const wanted = wantTests ? [...KAMAILIO, ...FOR_TESTS] : KAMAILIO;
+const wanted = wantTests ? [...SERVERS, ...FOR_TESTS] : SERVERS;
 
 function missingDebianPackages(names) {
   return names.filter((name) => {
@@ -51,7 +53,7 @@ function ensureDebian() {
     process.exit(1);
   }
   console.log(
-    `[earshot] Installing Debian packages: ${missing.join(', ')} (Kamailio is the SIP server; sipp and Chromium are for tests).`,
+    `[earshot] Installing Debian packages: ${missing.join(', ')} (Kamailio is the SIP server, rtpengine the media relay; sipp, baresip and Chromium are for tests).`,
   );
   run('apt-get', ['update', '-q']);
   run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing]);

@@ -23,6 +23,15 @@ const schema = z.object({
   EARSHOT_SIP_TLS_PORT: z.coerce.number().int().min(1).max(65535).default(5061),
   EARSHOT_SIP_LISTEN: z.string().default('127.0.0.1'),
   EARSHOT_RPC_PORT: z.coerce.number().int().min(1).max(65535).default(5071),
+  /** rtpengine's ng control port (UDP, always on 127.0.0.1: Kamailio and the health check use it). */
+  EARSHOT_RTPENGINE_NG_PORT: z.coerce.number().int().min(1).max(65535).default(2223),
+  /** The UDP ports rtpengine relays audio on (4 per anchored call: RTP and RTCP on each side). */
+  EARSHOT_RTP_PORT_MIN: z.coerce.number().int().min(1024).max(65535).default(30000),
+  EARSHOT_RTP_PORT_MAX: z.coerce.number().int().min(1024).max(65535).default(31999),
+  /** Comma-separated media addresses (`IP`, or `IP!ADVERTISED` behind NAT); default: the SIP listen address. */
+  EARSHOT_MEDIA_LISTEN: z.string().optional(),
+  /** rtpengine's log level, syslog style: 3 errors … 5 notices (default) … 7 debug. */
+  EARSHOT_RTPENGINE_LOG_LEVEL: z.coerce.number().int().min(0).max(7).default(5),
   /** The SIP WebSocket URL browsers should use, when it differs from the listen address (proxy, DNS name). */
   EARSHOT_PUBLIC_SIP_URL: z.url().optional(),
   EARSHOT_TLS_CERT: z.string().optional(),
@@ -71,6 +80,7 @@ export interface Config {
   sipTlsPort: number;
   sipListen: string;
   rpcPort: number;
+  media: MediaConfig;
   publicSipUrl: string | undefined;
   tlsCert: string | undefined;
   tlsKey: string | undefined;
@@ -95,6 +105,25 @@ function trunkSettings(env: Env): Pick<Config, 'trunk' | 'dialCountry'> {
   }
 }
 
+/** rtpengine, the media relay (see server/media/rtpengine.ts). */
+export interface MediaConfig {
+  ngPort: number;
+  portMin: number;
+  portMax: number;
+  /** One rtpengine `interface` each; the first is the address devices see in SDP. */
+  addresses: string[];
+  logLevel: number;
+}
+
+/** The media addresses: EARSHOT_MEDIA_LISTEN, else where SIP listens (else EARSHOT_HOST for 0.0.0.0). */
+function mediaAddresses(e: Env): string[] {
+  if (e.EARSHOT_MEDIA_LISTEN)
+    return e.EARSHOT_MEDIA_LISTEN.split(',')
+      .map((a) => a.trim())
+      .filter(Boolean);
+  return [e.EARSHOT_SIP_LISTEN === '0.0.0.0' ? e.EARSHOT_HOST : e.EARSHOT_SIP_LISTEN];
+}
+
 function parseNodes(spec: string | undefined, fallback: KamailioNode): KamailioNode[] {
   if (!spec) return [fallback];
   return spec.split(',').map((pair) => {
@@ -113,6 +142,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const dataDir = resolve(e.EARSHOT_DATA_DIR);
+  if (e.EARSHOT_RTP_PORT_MAX - e.EARSHOT_RTP_PORT_MIN < 3)
+    throw new Error(
+      'Invalid configuration: EARSHOT_RTP_PORT_MAX must be at least EARSHOT_RTP_PORT_MIN + 3 (one call needs 4 ports)',
+    );
   const localNode = { name: e.EARSHOT_NODE_NAME, rpcUrl: `http://127.0.0.1:${e.EARSHOT_RPC_PORT}/RPC` };
   return {
     dataDir,
@@ -128,6 +161,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sipTlsPort: e.EARSHOT_SIP_TLS_PORT,
     sipListen: e.EARSHOT_SIP_LISTEN,
     rpcPort: e.EARSHOT_RPC_PORT,
+    media: {
+      ngPort: e.EARSHOT_RTPENGINE_NG_PORT,
+      portMin: e.EARSHOT_RTP_PORT_MIN,
+      portMax: e.EARSHOT_RTP_PORT_MAX,
+      addresses: mediaAddresses(e),
+      logLevel: e.EARSHOT_RTPENGINE_LOG_LEVEL,
+    },
     publicSipUrl: e.EARSHOT_PUBLIC_SIP_URL,
     tlsCert: e.EARSHOT_TLS_CERT,
     tlsKey: e.EARSHOT_TLS_KEY,

@@ -8,7 +8,8 @@ import type { SecretBox } from '../security/secret-box.ts';
 import type { ApiContext } from './context.ts';
 import { clientErrorHandler } from './client-errors.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
-import { databaseProbe, HealthMonitor, kamailioProbe } from './health.ts';
+import type { NgClient } from '../media/ng-client.ts';
+import { databaseProbe, HealthMonitor, kamailioProbe, rtpengineProbe } from './health.ts';
 import { startHousekeeping } from './housekeeping.ts';
 import { openApiDocument } from './openapi.ts';
 import { adminDocs, adminRoutes } from './routes/admin/index.ts';
@@ -24,6 +25,8 @@ export interface AppDeps {
   config: Config;
   db: Db;
   registrar: RegistrarClient;
+  /** rtpengine's control socket, when the stack runs the media relay (its health is then reported). */
+  rtpengine?: Pick<NgClient, 'ping'>;
   box: SecretBox;
   now?: () => Date;
   throttle?: ThrottleLimits;
@@ -98,7 +101,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   sessionRoutes(app, ctx);
   meRoutes(app, ctx);
   passwordRoutes(app, ctx);
-  metaRoutes(app, ctx, new HealthMonitor([databaseProbe(deps.db), kamailioProbe(deps.registrar)]));
+  const probes = [databaseProbe(deps.db), kamailioProbe(deps.registrar)];
+  if (deps.rtpengine) probes.push(rtpengineProbe(deps.rtpengine));
+  metaRoutes(app, ctx, new HealthMonitor(probes));
   adminRoutes(app, ctx);
   startHousekeeping(app, ctx.throttle, deps.purgeEveryMs);
   const document = openApiDocument(docs);

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import { isReadOnlyDatabaseError } from '../db/writable.ts';
 import type { RegistrarClient } from '../kamailio/types.ts';
+import type { NgClient } from '../media/ng-client.ts';
 import type { ComponentHealth } from './schemas.ts';
 
 /** One thing health checks. A component that is not `required` is reported but does not fail health. */
@@ -56,6 +57,23 @@ export function kamailioProbe(registrar: RegistrarClient): HealthProbe {
           : { name: 'kamailio', node, status: 'down', message: `Kamailio does not answer: ${problem ?? ''}` },
       ),
   };
+}
+
+/** rtpengine, the media relay: does its ng control socket answer `ping`? */
+export function rtpengineProbe(ng: Pick<NgClient, 'ping'>): HealthProbe {
+  const check = async (): Promise<ComponentHealth> => {
+    try {
+      await ng.ping();
+      return { name: 'rtpengine', status: 'ok' };
+    } catch (error) {
+      return {
+        name: 'rtpengine',
+        status: 'down',
+        message: `The media relay (rtpengine) does not answer${codeOf(error)}: calls with desk phones and the phone network fail.`,
+      };
+    }
+  };
+  return { required: true, check: async () => [await check()] };
 }
 
 /** Runs the probes at most once per HEALTH_CACHE_MS; concurrent requests share one round. */

@@ -15,6 +15,10 @@
 # in-dialog requests as $dlg_var(trunk) = "in" or "out". FLT_TRUNK_AUTH: credentials sent once.
 #!define FLT_TRUNK 3
 #!define FLT_TRUNK_AUTH 4
+# Branch flags (route MEDIA_BRANCH): FLB_ANCHORED the branch's media goes through rtpengine,
+# FLB_CALLEE_DEVICE its callee is not a browser.
+#!define FLB_ANCHORED 1
+#!define FLB_CALLEE_DEVICE 2
 
 ####### Global parameters #########
 debug={{LOG_LEVEL}}
@@ -83,6 +87,9 @@ loadmodule "tls.so"
 #!endif
 #!ifdef WITH_TRUNK
 loadmodule "uac.so"
+#!endif
+#!ifdef WITH_RTPENGINE
+loadmodule "rtpengine.so"
 #!endif
 
 # jsonrpcs over HTTP only (no FIFO in /run); ctl's binrpc socket lives in the run dir.
@@ -165,6 +172,18 @@ modparam("uac", "auth_username_avp", "$avp(trunk_user)")
 modparam("uac", "auth_password_avp", "$avp(trunk_pass)")
 modparam("uac", "auth_realm_avp", "$avp(trunk_realm)")
 modparam("dialog", "track_cseq_updates", 1)
+#!endif
+
+#!ifdef WITH_RTPENGINE
+# rtpengine's ng control socket (loopback), one retry after RTPENGINE_TIMEOUT_MS. With a single
+# rtpengine, marking it unreachable buys nothing: it is asked again at once (disable_tout), and the
+# commands of a call it already holds go to it regardless (allow_op), so calls work again the
+# moment a restarted rtpengine answers.
+modparam("rtpengine", "rtpengine_sock", "udp:127.0.0.1:{{RTPENGINE_NG_PORT}}")
+modparam("rtpengine", "rtpengine_tout_ms", {{RTPENGINE_TIMEOUT_MS}})
+modparam("rtpengine", "rtpengine_retr", 1)
+modparam("rtpengine", "rtpengine_disable_tout", {{RTPENGINE_DISABLE_SECONDS}})
+modparam("rtpengine", "rtpengine_allow_op", 1)
 #!endif
 
 ####### Routing logic ########
@@ -260,6 +279,7 @@ route[WITHINDLG] {
 	if (!has_totag()) return;
 	if (loose_route()) {
 		if (!isdsturiset()) handle_ruri_alias();
+		route(MEDIA_INDIALOG);
 		route(RELAY);
 		exit;
 	}
@@ -497,15 +517,27 @@ route[CALLEE_RELAY] {
 		if (!isflagset(FLT_FORWARDED) && $avp(fwd) != $null && $avp(fwd) != "") {
 			t_set_fr({{NO_ANSWER_MS}}, {{NO_ANSWER_MS}});
 			t_on_failure("NO_ANSWER");
+		} else {
+			t_on_failure("CALL_FAILED");
 		}
 	}
+	if (is_method("INVITE")) route(MEDIA_CALLER);
 	t_on_reply("REPLY");
-	if (!t_relay()) send_reply("500", "Server Error");
+	if (!t_relay()) {
+		# Every branch needed rtpengine and it did not answer (route MEDIA_BRANCH).
+		if ($var(media_down) == 1) {
+			send_reply("503", "Media relay unavailable");
+		} else {
+			send_reply("500", "Server Error");
+		}
+	}
 	exit;
 }
 
 # The callee did not answer in time, was busy, or went away: try its forwarding target.
 failure_route[NO_ANSWER] {
+	# Every branch so far has failed: their media sessions go (a forwarded branch offers anew).
+	route(MEDIA_END);
 	if (t_is_canceled()) exit;
 	if (t_check_status("486|600")) {
 		$var(divert) = "user-busy";
@@ -610,10 +642,18 @@ route[TO_TRUNK] {
 		set_dlg_profile("calls", "$fU");
 	}
 	xlog("L_INFO", "call from [$fU] to [$var(e164)] through the trunk, caller ID [$avp(trunk_cid)]\n");
+	# The trunk leg is plain SIP/RTP: anchored (route MEDIA_BRANCH_OFFER runs in TRUNK_BRANCH).
+	route(MEDIA_CALLER);
 	t_on_branch("TRUNK_BRANCH");
 	t_on_failure("TRUNK_FAILURE");
 	t_on_reply("REPLY");
-	if (!t_relay()) send_reply("500", "Server Error");
+	if (!t_relay()) {
+		if ($var(media_down) == 1) {
+			send_reply("503", "Media relay unavailable");
+		} else {
+			send_reply("500", "Server Error");
+		}
+	}
 	exit;
 #!endif
 }
@@ -654,6 +694,7 @@ route[DIVERSION] {
 # caller ID goes in From and P-Asserted-Identity. An outside caller (forwarded back out) stays as the
 # carrier sent it, with the Diversion.
 branch_route[TRUNK_BRANCH] {
+	route(MEDIA_BRANCH_OFFER);
 	if (!($fU =~ "^[0-9]{4,8}$")) return;
 	remove_hf("P-Asserted-Identity");
 	remove_hf("Remote-Party-ID");
@@ -665,8 +706,10 @@ branch_route[TRUNK_BRANCH] {
 # The carrier's digest challenge is answered once with the trunk credentials; the agent never sees
 # a challenge that is not ours.
 failure_route[TRUNK_FAILURE] {
-	if (t_is_canceled()) exit;
-	if (!t_check_status("401|407")) exit;
+	if (t_is_canceled() || !t_check_status("401|407")) {
+		route(MEDIA_END);
+		exit;
+	}
 #!ifdef WITH_TRUNK_AUTH
 	if (!isflagset(FLT_TRUNK_AUTH)) {
 		setflag(FLT_TRUNK_AUTH);
@@ -681,6 +724,7 @@ failure_route[TRUNK_FAILURE] {
 		}
 	}
 #!endif
+	route(MEDIA_END);
 	xlog("L_WARN", "the trunk refused the call from [$fU] ($T_reply_code): check the trunk username and password\n");
 	t_reply("503", "The phone network refused our trunk login");
 }
@@ -692,6 +736,11 @@ route[DIAL_PLAN] {
 {{DIAL_PLAN}}
 }
 
+# Every branch failed (busy, declined, cancelled, timed out): nothing more to do but the media.
+failure_route[CALL_FAILED] {
+	route(MEDIA_END);
+}
+
 route[RELAY] {
 	if (is_method("INVITE|BYE|UPDATE|CANCEL|ACK")) t_on_reply("REPLY");
 	if (!t_relay()) sl_reply_error();
@@ -700,6 +749,189 @@ route[RELAY] {
 
 onreply_route[REPLY] {
 	if (nat_uac_test("64") || nat_uac_test("19")) add_contact_alias();
+	route(MEDIA_REPLY);
+}
+
+####### Media: rtpengine anchoring ########
+# A call's audio goes through rtpengine when one leg is not WebRTC (a desk phone, softphone or
+# trunk over UDP, TCP or TLS, or plain RTP/AVP SDP without ICE); browser-to-browser calls stay
+# peer to peer. route MEDIA_ANCHOR is the one place that decides. The routes around it carry the
+# decision through the dialog: the offer in each branch of the INVITE (one rtpengine session per
+# branch: via-branch), the answer in its 18x/2xx, re-INVITE/UPDATE/ACK from either side (dialog
+# variables say which leg is which), the delete on BYE and when every branch failed.
+# Towards a browser: ICE, DTLS-SRTP, rtcp-mux. Towards a device: plain RTP/AVP, G.711 and RFC 4733
+# DTMF (a browser's Opus-only offer is transcoded), no ICE; a device's own SRTP-SDES offer stays
+# SRTP. Without rtpengine (-> WITH_RTPENGINE undefined) nothing is anchored.
+
+# The initial INVITE, before each relay (also from failure_route when forwarding): what the caller
+# is, and the branch route that anchors.
+route[MEDIA_CALLER] {
+	$var(media_down) = 0;
+	t_on_branch("MEDIA_BRANCH");
+	if ($avp(caller_device) != $null) return;
+	$avp(caller_device) = 0;
+	if (!($proto =~ "^wss?$")) {
+		$avp(caller_device) = 1;
+	} else if (has_body("application/sdp") && !search_body("a=ice-ufrag")) {
+		$avp(caller_device) = 1;
+	}
+	$avp(offer_in_request) = 0;
+	if (has_body("application/sdp")) $avp(offer_in_request) = 1;
+}
+
+# THE decision: does this branch's audio go through rtpengine? In: $avp(caller_device) and
+# $var(callee_device) (1: not WebRTC). Out: $var(anchor), 1 or 0. A recorded call will need 1
+# too (rtpengine records): that rule belongs here.
+route[MEDIA_ANCHOR] {
+	$var(anchor) = 0;
+#!ifdef WITH_RTPENGINE
+	if ($avp(caller_device) == 1 || $var(callee_device) == 1) $var(anchor) = 1;
+#!endif
+}
+
+# Each branch of an initial INVITE. A branch rtpengine does not answer for is dropped; when none is
+# left, the caller hears 503 "Media relay unavailable" (route CALLEE_RELAY).
+branch_route[MEDIA_BRANCH] {
+	route(MEDIA_BRANCH_OFFER);
+}
+
+# The media part of a branch (branch_route MEDIA_BRANCH, and TRUNK_BRANCH for calls to the trunk).
+route[MEDIA_BRANCH_OFFER] {
+	$var(callee_device) = 1;
+	if ($nh(P) =~ "^[wW][sS][sS]?$") $var(callee_device) = 0;
+	route(MEDIA_ANCHOR);
+	if ($var(anchor) != 1) return;
+#!ifdef WITH_RTPENGINE
+	setbflag(FLB_ANCHORED);
+	$avp(media_anchored) = 1;
+	if ($var(callee_device) == 1) setbflag(FLB_CALLEE_DEVICE);
+	if (!has_body("application/sdp")) return;
+	$var(towards_device) = $var(callee_device);
+	$var(branch) = "via-branch=next";
+	route(MEDIA_OFFER);
+	if ($var(media_ok) != 1) {
+		xlog("L_ERR", "rtpengine did not answer: branch to $ru dropped\n");
+		$var(media_down) = 1;
+		drop;
+	}
+#!endif
+}
+
+#!ifdef WITH_RTPENGINE
+# rtpengine commands, each tried twice: a worker that talked to rtpengine while it was down gets
+# that error once more from its socket even when rtpengine is back; the second try (the module
+# pings first) tells the two apart. In: $var(towards_device) (1 a device, 0 a browser: whom the SDP
+# goes to) and $var(branch) ("via-branch=..." or ""). Out: $var(media_ok), 1 or 0.
+route[MEDIA_OFFER] {
+	if ($var(towards_device) == 1) {
+		# Plain RTP with G.711 and RFC 4733 DTMF (a browser's Opus-only offer gets transcoded), no ICE.
+		$var(mflags) = $var(branch) + " trust-address replace-origin replace-session-connection rtcp-mux-demux ICE=remove RTP/AVP codec-mask=all codec-transcode=PCMU codec-transcode=PCMA codec-transcode=telephone-event";
+	} else {
+		$var(mflags) = $var(branch) + " trust-address replace-origin replace-session-connection rtcp-mux-offer ICE=force SDES-off UDP/TLS/RTP/SAVPF codec-transcode=PCMU";
+	}
+	$var(media_ok) = 1;
+	if (rtpengine_offer("$var(mflags)")) return;
+	if (rtpengine_offer("$var(mflags)")) return;
+	$var(media_ok) = 0;
+}
+
+# An answer keeps the transport its offerer chose (a device's own SRTP-SDES offer stays SRTP).
+route[MEDIA_ANSWER] {
+	if ($var(towards_device) == 1) {
+		$var(mflags) = $var(branch) + " trust-address replace-origin replace-session-connection rtcp-mux-demux ICE=remove";
+	} else {
+		$var(mflags) = $var(branch) + " trust-address replace-origin replace-session-connection rtcp-mux-offer ICE=force SDES-off UDP/TLS/RTP/SAVPF";
+	}
+	$var(media_ok) = 1;
+	if (rtpengine_answer("$var(mflags)")) return;
+	if (rtpengine_answer("$var(mflags)")) return;
+	$var(media_ok) = 0;
+}
+
+route[MEDIA_DELETE] {
+	if (rtpengine_delete()) return;
+	if (!rtpengine_delete()) xlog("L_WARN", "rtpengine did not delete call $ci: its ports stay taken until the media timeout\n");
+}
+
+# SDP in a reply goes back to whoever sent the request: an answer, or the offer when the request
+# had no SDP. In: $var(towards_device), that sender.
+route[MEDIA_REPLY_SDP] {
+	if (!has_body("application/sdp")) return;
+	if ($avp(offer_in_request) == 1) {
+		route(MEDIA_ANSWER);
+	} else {
+		route(MEDIA_OFFER);
+	}
+	if ($var(media_ok) != 1) xlog("L_ERR", "rtpengine did not take the SDP of $rs $rr ($ci): the call has no audio\n");
+}
+#!endif
+
+route[MEDIA_REPLY] {
+#!ifdef WITH_RTPENGINE
+	if (!is_method("INVITE|UPDATE")) return;
+	if (isbflagset(FLB_ANCHORED)) {
+		# A branch of the initial INVITE (a failure is cleaned up in route MEDIA_END).
+		if ($rs >= 300) return;
+		if ($rs >= 200) {
+			$dlg_var(anchored) = "1";
+			$dlg_var(caller_tag) = $ft;
+			$dlg_var(caller_device) = $avp(caller_device);
+			$dlg_var(callee_device) = "0";
+			if (isbflagset(FLB_CALLEE_DEVICE)) $dlg_var(callee_device) = "1";
+		}
+		$var(towards_device) = $avp(caller_device);
+		$var(branch) = "via-branch=1";
+		route(MEDIA_REPLY_SDP);
+	} else if ($avp(media_back) != $null && $rs < 300) {
+		$var(towards_device) = $avp(media_back);
+		$var(branch) = "";
+		route(MEDIA_REPLY_SDP);
+	}
+#!endif
+	return;
+}
+
+# The initial INVITE failed on every branch (failure_route): rtpengine forgets the call.
+route[MEDIA_END] {
+#!ifdef WITH_RTPENGINE
+	if ($avp(media_anchored) != 1) return;
+	$avp(media_anchored) = $null;
+	route(MEDIA_DELETE);
+#!endif
+	return;
+}
+
+# In-dialog requests of an anchored call: which leg sent it (its From tag) sets the flags each way.
+route[MEDIA_INDIALOG] {
+#!ifdef WITH_RTPENGINE
+	if ($dlg_var(anchored) != "1") return;
+	if (is_method("BYE")) {
+		route(MEDIA_DELETE);
+		return;
+	}
+	if (!is_method("INVITE|UPDATE|ACK")) return;
+	if ($ft == $dlg_var(caller_tag)) {
+		$var(towards_device) = $(dlg_var(callee_device){s.int});
+		$avp(media_back) = $(dlg_var(caller_device){s.int});
+	} else {
+		$var(towards_device) = $(dlg_var(caller_device){s.int});
+		$avp(media_back) = $(dlg_var(callee_device){s.int});
+	}
+	$avp(offer_in_request) = 0;
+	if (!has_body("application/sdp")) return;
+	$var(branch) = "";
+	if (is_method("ACK")) {
+		route(MEDIA_ANSWER);
+		return;
+	}
+	$avp(offer_in_request) = 1;
+	route(MEDIA_OFFER);
+	if ($var(media_ok) != 1) {
+		send_reply("503", "Media relay unavailable");
+		exit;
+	}
+#!endif
+	return;
 }
 
 # HTTP on the WebSocket ports (handshake) and on the loopback RPC port (JSON-RPC), nothing else.

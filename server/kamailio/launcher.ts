@@ -1,15 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  commandLine,
-  reapStale,
-  runs,
-  spawnDaemon,
-  type DaemonExit,
-  type DaemonHandle,
-} from '../stack/daemon.ts';
+import { runs, spawnDaemon, type DaemonExit, type DaemonHandle } from '../stack/daemon.ts';
+import { createRunDir, reapStaleRunDirs } from '../stack/run-dir.ts';
 import {
   renderKamailioConfig,
   renderTlsConfig,
@@ -20,13 +14,12 @@ import {
 import { KamailioRpc } from './rpc.ts';
 
 export { groupAlive } from '../stack/daemon.ts';
+export { OWNER_FILE } from '../stack/run-dir.ts';
 
 /** Every start gets a fresh run dir `<dataDir>/kamailio-run-XXXXXX` holding config, pid file and work files. */
 export const RUN_DIR_PREFIX = 'kamailio-run-';
 /** Kamailio's pid file in the run dir (-P). */
 export const PID_FILE = 'kamailio.pid';
-/** The pid of the process that started the run dir's Kamailio. */
-export const OWNER_FILE = 'owner.pid';
 
 /** How to run one Kamailio node. */
 export interface KamailioProcessOptions {
@@ -55,21 +48,6 @@ export class KamailioConfigError extends Error {
 /** Kamailio in the foreground (-DD, logging to stderr) with its pid file and work files in `runDir`. */
 export function foregroundArgs(configPath: string, runDir: string): string[] {
   return ['-DD', '-E', '-f', configPath, '-P', join(runDir, PID_FILE), '-Y', runDir, '-w', runDir];
-}
-
-/**
- * True when the process that started the Kamailio of `runDir` still runs: that Kamailio belongs to
- * a live stack (perhaps this one) and is not ours to stop. A run dir without an owner file is old.
- */
-function ownedByLiveProcess(runDir: string): boolean {
-  let owner: number;
-  try {
-    owner = Number.parseInt(readFileSync(join(runDir, OWNER_FILE), 'utf8').trim(), 10);
-  } catch {
-    return false;
-  }
-  if (owner === process.pid) return true;
-  return Number.isInteger(owner) && owner > 1 && commandLine(owner) !== null;
 }
 
 /**
@@ -143,35 +121,23 @@ export class KamailioProcess {
     return this.options.binary ?? 'kamailio';
   }
 
-  /**
-   * Run dirs whose owner is gone: a Kamailio still running there (its pid file, and a command line
-   * that is this binary with that run dir's config) is stopped, then the dir is removed.
-   */
+  /** Stops a Kamailio that a start which died left running in `dataDir` (see reapStaleRunDirs). */
   async #reapStaleRuns(): Promise<void> {
-    const { dataDir } = this.options;
-    let names: string[];
-    try {
-      names = readdirSync(dataDir).filter((name) => name.startsWith(RUN_DIR_PREFIX));
-    } catch {
-      return;
-    }
-    for (const runDir of names.map((name) => join(dataDir, name))) {
-      if (ownedByLiveProcess(runDir)) continue;
-      const config = join(runDir, 'kamailio.cfg');
-      const stopped = await reapStale(join(runDir, PID_FILE), (argv) => runs(argv, this.#binary, config));
-      if (stopped.length)
-        this.options.onNotice?.(
-          `Stopped a Kamailio left running by an earlier start that died (pid ${stopped.join(', ')}).`,
-        );
-      rmSync(runDir, { recursive: true, force: true });
-    }
+    const stopped = await reapStaleRunDirs({
+      dataDir: this.options.dataDir,
+      prefix: RUN_DIR_PREFIX,
+      pidFile: PID_FILE,
+      isOurs: (argv, runDir) => runs(argv, this.#binary, join(runDir, 'kamailio.cfg')),
+    });
+    if (stopped.length)
+      this.options.onNotice?.(
+        `Stopped a Kamailio left running by an earlier start that died (pid ${stopped.join(', ')}).`,
+      );
   }
 
   #prepareRunDir(): string {
-    mkdirSync(this.options.dataDir, { recursive: true });
-    const runDir = mkdtempSync(join(this.options.dataDir, RUN_DIR_PREFIX));
+    const runDir = createRunDir(this.options.dataDir, RUN_DIR_PREFIX);
     this.#runDir = runDir;
-    writeFileSync(join(runDir, OWNER_FILE), `${String(process.pid)}\n`);
     const settings: KamailioSettings = { ...this.options.settings, runDir };
     const configPath = join(runDir, 'kamailio.cfg');
     writeFileSync(configPath, renderKamailioConfig(settings));

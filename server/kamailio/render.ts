@@ -71,6 +71,8 @@ export interface KamailioSettings {
   runDir: string;
   limits: KamailioLimits;
   children: number;
+  /** rtpengine's ng port on 127.0.0.1: anchors calls with a non-WebRTC leg. Null: no media relay (tests). */
+  rtpengine: { ngPort: number } | null;
   /** Kamailio `debug` level: 1 warnings, 2 notices, 3 info. */
   logLevel: number;
   registration: { min: number; default: number; max: number };
@@ -104,6 +106,7 @@ export function settingsFromConfig(
     wss,
     sipTls,
     rpcPort: config.rpcPort,
+    rtpengine: { ngPort: config.media.ngPort },
     allowedOrigins: config.allowedOrigins,
     runDir,
     limits,
@@ -133,6 +136,11 @@ export function toKamailioDbUrl(url: string): string {
   }
   return target.replace(/^postgresql:/, 'postgres:');
 }
+
+/** How long Kamailio waits for rtpengine's answer (one retry): on loopback it answers in a millisecond. */
+const RTPENGINE_TIMEOUT_MS = 500;
+/** An rtpengine that did not answer is skipped this long: never, there is only one to ask. */
+const RTPENGINE_DISABLE_SECONDS = 0;
 
 const TEMPLATE_PATH = join(import.meta.dirname, 'kamailio.cfg.tpl');
 
@@ -164,6 +172,8 @@ function validate(s: KamailioSettings): void {
   assertSafe('databaseUrl', s.databaseUrl, SAFE_QUOTED);
   assertSafe('runDir', s.runDir, SAFE_QUOTED);
   const ports = [s.sipPort, s.wsPort, s.rpcPort, ...[s.wss, s.sipTls].flatMap((t) => (t ? [t.port] : []))];
+  if (s.rtpengine && !(Number.isInteger(s.rtpengine.ngPort) && s.rtpengine.ngPort > 0))
+    throw new Error('Kamailio needs a valid rtpengine control port');
   if (new Set(ports).size !== ports.length)
     throw new Error(`Kamailio ports must differ: ${ports.join(', ')}`);
   if (s.wss && s.sipTls && (s.wss.cert !== s.sipTls.cert || s.wss.key !== s.sipTls.key))
@@ -226,6 +236,7 @@ function defines(s: KamailioSettings): string {
     ...(s.wss || s.sipTls ? ['WITH_TLS'] : []),
     ...(s.wss ? ['WITH_WSS'] : []),
     ...(s.sipTls ? ['WITH_SIP_TLS'] : []),
+    ...(s.rtpengine ? ['WITH_RTPENGINE'] : []),
   ];
   return names.map((name) => `#!define ${name}`).join('\n');
 }
@@ -242,6 +253,9 @@ function values(s: KamailioSettings): Record<string, string> {
   const { limits, registration } = s;
   return {
     DEFINES: defines(s),
+    RTPENGINE_NG_PORT: String(s.rtpengine?.ngPort ?? 0),
+    RTPENGINE_TIMEOUT_MS: String(RTPENGINE_TIMEOUT_MS),
+    RTPENGINE_DISABLE_SECONDS: String(RTPENGINE_DISABLE_SECONDS),
     LOG_LEVEL: String(s.logLevel),
     NODE_NAME: s.nodeName,
     CHILDREN: String(s.children),

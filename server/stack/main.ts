@@ -1,7 +1,7 @@
 // `npm start`: the whole Earshot stack on this machine — database (migrated, demo extensions on
-// first start), Kamailio as a supervised child process (restarted when it dies, and gone when this
-// process dies), the account service serving the API and the built web app. Ctrl-C or SIGTERM
-// stops everything it started.
+// first start), rtpengine (the media relay) and Kamailio as supervised child processes (restarted
+// when they die, and gone when this process dies), the account service serving the API and the
+// built web app. Ctrl-C or SIGTERM stops everything it started.
 import { join } from 'node:path';
 import { buildApp } from '../api/app.ts';
 import { serveWebApp } from '../api/web-app.ts';
@@ -10,6 +10,8 @@ import { KamailioProcess } from '../kamailio/launcher.ts';
 import { startRegistrationWatcher } from '../extensions/registration-watcher.ts';
 import { KamailioRegistrarClient } from '../kamailio/registrar-client.ts';
 import { settingsFromConfig, type KamailioSettings } from '../kamailio/render.ts';
+import type { NgClient } from '../media/ng-client.ts';
+import { RtpengineProcess, rtpengineSettingsFromConfig } from '../media/rtpengine.ts';
 import { openCore, type Core } from '../services.ts';
 import { startPortal } from './portal.ts';
 import { ensureDevCertificate } from './dev-certificate.ts';
@@ -21,6 +23,26 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const say = (line: string): void => {
   console.log(`[earshot] ${line}`);
 };
+
+const supervisorLog = (line: string): void => {
+  console.error(`[earshot] ${line}`);
+};
+
+/** rtpengine under the supervisor, like Kamailio; resolves once its control socket answers. */
+async function startRtpengine(config: Config): Promise<{ supervisor: Supervisor; ng: NgClient }> {
+  const rtpengine = new RtpengineProcess({
+    settings: rtpengineSettingsFromConfig(config),
+    dataDir: join(config.dataDir, 'rtpengine'),
+    // Calls come and go at notice level; only trouble is worth a line here.
+    onLog: (line) => {
+      if (/^(ERR|WARNING|CRIT|ALERT|EMERG)/.test(line)) console.error(`[rtpengine] ${line}`);
+    },
+    onNotice: say,
+  });
+  const supervisor = new Supervisor(rtpengine, { name: 'rtpengine', log: supervisorLog });
+  await supervisor.start();
+  return { supervisor, ng: rtpengine.ngClient() };
+}
 
 /**
  * Kamailio's settings, with SIP over TLS for devices always on: the configured certificate, or a
@@ -53,19 +75,14 @@ async function startKamailio(config: Config, core: Core): Promise<Supervisor> {
     },
     onNotice: say,
   });
-  const supervisor = new Supervisor(kamailio, {
-    name: 'Kamailio',
-    log: (line) => {
-      console.error(`[earshot] ${line}`);
-    },
-  });
+  const supervisor = new Supervisor(kamailio, { name: 'Kamailio', log: supervisorLog });
   await supervisor.start();
   return supervisor;
 }
 
-async function startService(config: Config, core: Core) {
+async function startService(config: Config, core: Core, rtpengine: NgClient) {
   const registrar = new KamailioRegistrarClient(config.kamailioNodes);
-  const app = await buildApp({ config, db: core.db, registrar, box: core.credentials.box });
+  const app = await buildApp({ config, db: core.db, registrar, rtpengine, box: core.credentials.box });
   await serveWebApp(app, config, buildWebApp(ROOT));
   // Keeps "last registered" current for the stale-registrations report.
   const watcher = startRegistrationWatcher({
@@ -107,6 +124,10 @@ function printWelcome(config: Config, { demo, adminPassword }: Welcome): void {
   say(
     `SIP WebSocket:  ws://${config.sipListen}:${config.sipWsPort}   SIP UDP/TCP: ${config.sipListen}:${config.sipPort}   SIP TLS: ${config.sipListen}:${config.sipTlsPort}`,
   );
+  const { media } = config;
+  say(
+    `Media relay:    rtpengine on ${media.addresses.join(', ')}, RTP ports ${String(media.portMin)}-${String(media.portMax)} (control 127.0.0.1:${String(media.ngPort)})`,
+  );
   say(`Database:       ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@')}`);
   say(`SIP trunk:      ${trunkSummary(config)}`);
   if (demo.length) {
@@ -127,10 +148,15 @@ async function main(): Promise<void> {
   const core = await openCore(config);
   const demo = await seedDemoExtensions(core);
   const adminPassword = await seedDemoAdmin(core);
-  say('Starting Kamailio…');
-  const kamailio = await startKamailio(config, core);
-  const app = await startService(config, core).catch(async (error: unknown) => {
+  say('Starting rtpengine and Kamailio…');
+  const media = await startRtpengine(config);
+  const kamailio = await startKamailio(config, core).catch(async (error: unknown) => {
+    await media.supervisor.stop();
+    throw error;
+  });
+  const app = await startService(config, core, media.ng).catch(async (error: unknown) => {
     await kamailio.stop();
+    await media.supervisor.stop();
     throw error;
   });
   const earshotUrl = `http://${config.host}:${config.apiPort}`;
@@ -146,10 +172,12 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    say(`${signal}: stopping the account service and Kamailio…`);
+    say(`${signal}: stopping the account service, Kamailio and rtpengine…`);
     portal?.close();
     await app.close();
     await kamailio.stop();
+    await media.supervisor.stop();
+    media.ng.close();
     await core.db.close();
     say('Stopped.');
     // Idle keep-alive sockets (JSON-RPC fetches) would hold the process a few seconds longer.

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Engine } from '../../server/db/connect.ts';
 import type { CredentialContext } from '../../server/extensions/repository.ts';
 import { KamailioProcess } from '../../server/kamailio/launcher.ts';
+import { RtpengineProcess, type RtpengineSettings } from '../../server/media/rtpengine.ts';
 import { DEFAULT_LIMITS, type KamailioLimits, type KamailioSettings } from '../../server/kamailio/render.ts';
 import { SecretBox } from '../../server/security/secret-box.ts';
 import type { DialCountry } from '../../server/trunk/dial-plan.ts';
@@ -20,6 +21,8 @@ export const ALLOWED_ORIGIN = 'http://localhost:5173';
 /** A running Kamailio on free loopback ports with a database of its own. */
 export interface KamailioHarness {
   kamailio: KamailioProcess;
+  /** The media relay Kamailio anchors calls through, when started with `rtpengine: true`. */
+  rtpengine: RtpengineProcess | null;
   database: TestDatabase;
   credentials: CredentialContext;
   settings: Omit<KamailioSettings, 'runDir'>;
@@ -49,6 +52,8 @@ export interface HarnessOptions {
   /** A SIP trunk (e.g. a test carrier on a loopback port). */
   trunk?: KamailioTrunk;
   dialCountry?: DialCountry;
+  /** Also start rtpengine (its log lines go to `logs` too): calls with a non-WebRTC leg are anchored. */
+  rtpengine?: boolean;
 }
 
 /** A TCP port free on 127.0.0.1 right now. */
@@ -111,6 +116,7 @@ export async function testKamailioSettings(
     wss: options.tls ? { port: wssPort, ...options.tls } : null,
     sipTls: options.tls ? { port: sipTlsPort, ...options.tls } : null,
     rpcPort,
+    rtpengine: null,
     allowedOrigins: options.allowedOrigins ?? [ALLOWED_ORIGIN],
     limits: { ...DEFAULT_LIMITS, pikeDensity: 1000, ...options.limits },
     children: options.children ?? 2,
@@ -121,20 +127,48 @@ export async function testKamailioSettings(
   };
 }
 
+/**
+ * rtpengine for a test on loopback: a free ng port and 200 RTP ports from 20000–29999 (below the
+ * ephemeral range; rtpengine skips a port another test holds).
+ */
+export async function testRtpengineSettings(): Promise<RtpengineSettings> {
+  const portMin = 20000 + 2 * Math.floor(Math.random() * 4900);
+  return {
+    ngPort: await freeSipPort(),
+    interfaces: ['127.0.0.1'],
+    portMin,
+    portMax: portMin + 199,
+    logLevel: 5,
+    mediaTimeoutSeconds: 60,
+  };
+}
+
 /** Starts Kamailio for one test file: real database (SQLite by default), low log noise, test limits. */
 export async function startKamailio(options: HarnessOptions = {}): Promise<KamailioHarness> {
   const database = await createTestDatabase(options.engine ?? 'sqlite');
   const dataDir = mkdtempSync(join(tmpdir(), 'earshot-kamailio-'));
-  const settings = await testKamailioSettings(database.url, options);
-  const { sipPort, wsPort, rpcPort, nodeName } = settings;
   const logs: string[] = [];
+  const rtpengine = options.rtpengine
+    ? new RtpengineProcess({
+        settings: await testRtpengineSettings(),
+        dataDir,
+        onLog: (line) => logs.push(`[rtpengine] ${line}`),
+      })
+    : null;
+  const settings = {
+    ...(await testKamailioSettings(database.url, options)),
+    rtpengine: rtpengine ? { ngPort: rtpengine.options.settings.ngPort } : null,
+  };
+  const { sipPort, wsPort, rpcPort, nodeName } = settings;
   const kamailio = new KamailioProcess({ settings, dataDir, onLog: (line) => logs.push(line) });
   const stop = async () => {
     await kamailio.stop();
+    await rtpengine?.stop();
     await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
+    await rtpengine?.start();
     await kamailio.start();
   } catch (error) {
     await stop();
@@ -144,6 +178,7 @@ export async function startKamailio(options: HarnessOptions = {}): Promise<Kamai
   const rpcUrl = `http://127.0.0.1:${rpcPort}/RPC`;
   return {
     kamailio,
+    rtpengine,
     database,
     credentials,
     settings,

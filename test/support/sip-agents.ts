@@ -12,6 +12,8 @@ export interface AgentOptions {
   /** UDP source address (127.0.0.2 … looks like another host to Kamailio). */
   localAddress?: string;
   timeoutMs?: number;
+  /** The SDP the agent offers and answers with (default: one plain PCMU stream). */
+  sdp?: () => string;
 }
 
 /** Creates extension rows for a test (password defaults to `pw-<number>`). */
@@ -81,11 +83,17 @@ export async function wsAgent(
   return { client, transport };
 }
 
-function rest(options: AgentOptions): { userAgent?: string; answer?: AnswerMode; timeoutMs?: number } {
+function rest(options: AgentOptions): {
+  userAgent?: string;
+  answer?: AnswerMode;
+  timeoutMs?: number;
+  sdp?: () => string;
+} {
   return {
     ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     ...(options.answer ? { answer: options.answer } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.sdp ? { sdp: options.sdp } : {}),
   };
 }
 

@@ -26,6 +26,8 @@ export interface SipClientOptions {
   userAgent?: string;
   answer?: AnswerMode;
   timeoutMs?: number;
+  /** The SDP this agent offers and answers with (default: minimalSdp, plain RTP/AVP). */
+  sdp?: () => string;
 }
 
 /** A final answer: status 0 means no answer within the timeout. */
@@ -54,8 +56,12 @@ export class SipClient {
   password: string;
   /** Every request the agent received, in order. */
   readonly received: SipMessage[] = [];
+  /** The dialogs of calls this agent answered, to send in-dialog requests as the callee. */
+  readonly answered: SipDialog[] = [];
   readonly #pending = new Map<string, (message: SipMessage) => void>();
   readonly #waiters: { method: string; resolve: (message: SipMessage) => void }[] = [];
+  /** INVITEs left ringing ('ring' mode), by Call-ID, for a CANCEL to end. */
+  readonly #ringing = new Map<string, { request: SipMessage; toTag: string }>();
   readonly #registration: SipDialog;
 
   constructor(readonly options: SipClientOptions) {
@@ -111,29 +117,68 @@ export class SipClient {
   /**
    * INVITE `number` like `invite()`, but an answered call stays up until `hangup()` (which sends
    * the BYE and resolves with its answer; for an unanswered call it does nothing). `extraFields`
-   * are added to the INVITE.
+   * are added to the INVITE. `media.offer` '' sends the INVITE without SDP (the answer then goes
+   * in the ACK: `media.ackSdp`).
    */
   async call(
     number: string,
     extraFields: [string, string][] = [],
-  ): Promise<SipResult & { hangup: () => Promise<SipResult | null> }> {
+    media: { offer?: string; ackSdp?: string } = {},
+  ): Promise<SipResult & { dialog: SipDialog | null; hangup: () => Promise<SipResult | null> }> {
     const uri = `sip:${number}@${this.options.domain}`;
     const dialog: SipDialog = { callId: token(12), fromTag: token(), cseq: 0, uri, to: uri };
+    const offer = media.offer ?? this.#sdp();
     const result = await this.#withAuth(
       'INVITE',
       dialog,
-      [['Contact', `<${this.contact}>`], ['Content-Type', 'application/sdp'], ...extraFields],
-      minimalSdp('127.0.0.1'),
+      [
+        ['Contact', `<${this.contact}>`],
+        ...(offer ? [['Content-Type', 'application/sdp'] as [string, string]] : []),
+        ...extraFields,
+      ],
+      offer,
     );
     const answered = result.response && result.status >= 200 && result.status < 300;
-    const inDialog = answered && result.response ? this.#ack(dialog, result.response) : null;
+    const inDialog = answered && result.response ? this.#ack(dialog, result.response, media.ackSdp) : null;
     let hungUp = false;
     const hangup = async (): Promise<SipResult | null> => {
       if (!inDialog || hungUp) return null;
       hungUp = true;
       return this.request('BYE', inDialog, []);
     };
-    return { ...result, hangup };
+    return { ...result, dialog: inDialog, hangup };
+  }
+
+  /**
+   * INVITE `number` and CANCEL it once `ringing()` resolves (e.g. the callee got the INVITE);
+   * resolves with the INVITE's final answer (487 when the CANCEL won), which is ACKed.
+   */
+  async cancelledCall(number: string, ringing: () => Promise<unknown>): Promise<SipResult> {
+    const uri = `sip:${number}@${this.options.domain}`;
+    const dialog: SipDialog = { callId: token(12), fromTag: token(), cseq: 0, uri, to: uri };
+    const branch = `z9hG4bK${token()}`;
+    const fields: [string, string][] = [
+      ['Contact', `<${this.contact}>`],
+      ['Content-Type', 'application/sdp'],
+    ];
+    const final = this.#withAuth('INVITE', dialog, fields, this.#sdp(), branch);
+    await ringing();
+    const cancel = this.#baseFields('CANCEL', dialog, branch);
+    this.options.transport.send(buildSip(`CANCEL ${uri} SIP/2.0`, cancel));
+    const result = await final;
+    if (result.response && result.status >= 300) this.#ackFailure(dialog, result.response);
+    return result;
+  }
+
+  /** A re-INVITE (ACKed when answered) or UPDATE in `dialog` carrying `sdp`; resolves with the final answer. */
+  async reoffer(dialog: SipDialog, sdp: string, method: 'INVITE' | 'UPDATE' = 'INVITE'): Promise<SipResult> {
+    const fields: [string, string][] = [
+      ['Contact', `<${this.contact}>`],
+      ['Content-Type', 'application/sdp'],
+    ];
+    const result = await this.request(method, dialog, fields, sdp);
+    if (method === 'INVITE' && result.status >= 200 && result.status < 300) this.#sendAck(dialog);
+    return result;
   }
 
   /** Resolves with the next received request of `method` (or one already received). */
@@ -152,9 +197,14 @@ export class SipClient {
   }
 
   /** Sends one request (already-built header fields) and waits for its final answer. */
-  request(method: string, dialog: SipDialog, fields: [string, string][], body = ''): Promise<SipResult> {
+  request(
+    method: string,
+    dialog: SipDialog,
+    fields: [string, string][],
+    body = '',
+    branch = `z9hG4bK${token()}`,
+  ): Promise<SipResult> {
     dialog.cseq += 1;
-    const branch = `z9hG4bK${token()}`;
     const text = buildSip(
       `${method} ${dialog.uri} SIP/2.0`,
       [...this.#baseFields(method, dialog, branch), ...fields],
@@ -198,11 +248,13 @@ export class SipClient {
     });
   }
 
+  /** `branch`: the Via branch of the request with credentials (a CANCEL needs it). */
   async #withAuth(
     method: string,
     dialog: SipDialog,
     fields: [string, string][],
     body = '',
+    branch?: string,
   ): Promise<SipResult> {
     const first = await this.request(method, dialog, fields, body);
     if ((first.status !== 401 && first.status !== 407) || !first.response) return first;
@@ -218,6 +270,7 @@ export class SipClient {
       dialog,
       [...fields, [www ? 'Authorization' : 'Proxy-Authorization', authorization]],
       body,
+      branch,
     );
   }
 
@@ -237,7 +290,7 @@ export class SipClient {
   }
 
   // A 2xx is acknowledged end to end along the route set; returns the dialog for the BYE.
-  #ack(dialog: SipDialog, response: SipMessage): SipDialog {
+  #ack(dialog: SipDialog, response: SipMessage, sdp = ''): SipDialog {
     const contact = /<([^>]+)>/.exec(header(response, 'contact') ?? '')?.[1] ?? dialog.uri;
     const toTag = /;tag=([^;>\s]+)/.exec(header(response, 'to') ?? '')?.[1];
     const inDialog: SipDialog = {
@@ -246,16 +299,24 @@ export class SipClient {
       routes: headers(response, 'record-route').reverse(),
       ...(toTag ? { toTag } : {}),
     };
-    const ackFields = this.#baseFields('ACK', inDialog, `z9hG4bK${token()}`).map(
-      ([n, v]): [string, string] => [n, n === 'CSeq' ? `${dialog.cseq} ACK` : v],
-    );
-    this.options.transport.send(buildSip(`ACK ${contact} SIP/2.0`, ackFields));
+    this.#sendAck(inDialog, sdp);
     return inDialog;
+  }
+
+  /** The ACK of the INVITE with `dialog.cseq`, along the dialog's route set. */
+  #sendAck(dialog: SipDialog, sdp = ''): void {
+    const ackFields = this.#baseFields('ACK', dialog, `z9hG4bK${token()}`).map(([n, v]): [string, string] => [
+      n,
+      n === 'CSeq' ? `${dialog.cseq} ACK` : v,
+    ]);
+    if (sdp) ackFields.push(['Content-Type', 'application/sdp']);
+    this.options.transport.send(buildSip(`ACK ${dialog.uri} SIP/2.0`, ackFields, sdp));
   }
 
   #handle(message: SipMessage): void {
     if (message.status !== undefined) {
-      if (message.status < 200) return;
+      // A CANCEL's own answer shares the INVITE's branch: only the INVITE's answer counts.
+      if (message.status < 200 || (header(message, 'cseq') ?? '').endsWith('CANCEL')) return;
       const branch = /branch=([^;\s,]+)/.exec(header(message, 'via') ?? '')?.[1] ?? '';
       this.#pending.get(branch)?.(message);
       return;
@@ -266,17 +327,50 @@ export class SipClient {
     this.#answer(message);
   }
 
+  #sdp(): string {
+    return this.options.sdp?.() ?? minimalSdp('127.0.0.1');
+  }
+
   #answer(request: SipMessage): void {
     if (request.method === 'ACK') return;
+    if (request.method === 'CANCEL') {
+      // The ringing INVITE it cancels ends with 487.
+      const ringing = this.#ringing.get(header(request, 'call-id') ?? '');
+      if (ringing) this.#reply(ringing.request, 487, 'Request Terminated', ringing.toTag);
+    }
     if (request.method !== 'INVITE') {
-      this.#reply(request, 200, 'OK');
+      // An UPDATE's offer gets an answer.
+      this.#reply(request, 200, 'OK', undefined, request.body ? this.#sdp() : '');
+      return;
+    }
+    if ((header(request, 'to') ?? '').includes(';tag=')) {
+      this.#reply(request, 200, 'OK', undefined, this.#sdp());
       return;
     }
     const mode = this.options.answer ?? 'answer';
     const toTag = token();
     this.#reply(request, 180, 'Ringing', toTag);
-    if (mode === 'answer') this.#reply(request, 200, 'OK', toTag, minimalSdp('127.0.0.1'));
+    if (mode === 'answer') {
+      this.answered.push(this.#calleeDialog(request, toTag));
+      this.#reply(request, 200, 'OK', toTag, this.#sdp());
+    }
     if (mode === 'busy') this.#reply(request, 486, 'Busy Here', toTag);
+    if (mode === 'ring') this.#ringing.set(header(request, 'call-id') ?? '', { request, toTag });
+  }
+
+  /** The callee's view of the dialog an INVITE creates (our tag as From, the caller's as To). */
+  #calleeDialog(request: SipMessage, toTag: string): SipDialog {
+    const from = header(request, 'from') ?? '';
+    const callerTag = /;tag=([^;>\s]+)/.exec(from)?.[1];
+    return {
+      callId: header(request, 'call-id') ?? '',
+      fromTag: toTag,
+      ...(callerTag ? { toTag: callerTag } : {}),
+      cseq: 100,
+      uri: /<([^>]+)>/.exec(header(request, 'contact') ?? '')?.[1] ?? '',
+      routes: headers(request, 'record-route'),
+      to: /<([^>]+)>/.exec(from)?.[1] ?? '',
+    };
   }
 
   #reply(request: SipMessage, status: number, reason: string, toTag?: string, body = ''): void {

@@ -54,7 +54,15 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     EARSHOT_LOG_LEVEL: 'warn',
   });
   const registrar = new KamailioRegistrarClient(config.kamailioNodes);
-  const app = await buildApp({ config, db: kamailio.database.db, registrar, box: kamailio.credentials.box });
+  // With `rtpengine: true` (calls with a desk-phone leg are anchored), health reports it too.
+  const ng = kamailio.rtpengine?.ngClient();
+  const app = await buildApp({
+    config,
+    db: kamailio.database.db,
+    registrar,
+    ...(ng ? { rtpengine: ng } : {}),
+    box: kamailio.credentials.box,
+  });
   await serveWebApp(app, config, dist);
   await app.listen({ host: '127.0.0.1', port });
   const portal = portalPort
@@ -73,6 +81,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     stop: async () => {
       portal?.close();
       await app.close();
+      ng?.close();
       await kamailio.stop();
     },
   };

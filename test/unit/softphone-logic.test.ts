@@ -82,15 +82,16 @@ describe('call outcomes', () => {
       'no-outside-calls',
     );
     assert.equal(outcomeMessage('no-outside-calls'), 'Outside calls are not set up on this system.');
+    // JsSIP's cause for a 503 is 'SIP Failure Code'.
+    const failure = { ...outgoing, cause: 'SIP Failure Code', statusCode: 503 };
+    const noRelay = classifyEnd({ ...failure, reasonPhrase: 'Media relay unavailable' });
+    assert.equal(noRelay, 'no-media-relay');
     assert.equal(
-      classifyEnd({
-        ...outgoing,
-        cause: 'SIP Failure Code',
-        statusCode: 503,
-        reasonPhrase: 'Service Unavailable',
-      }),
-      'failed',
+      outcomeMessage(noRelay),
+      'Calls with desk phones and outside lines are not working right now. Tell your administrator.',
     );
+    // Any other 503 stays a plain failure.
+    assert.equal(classifyEnd({ ...failure, reasonPhrase: 'Service Unavailable' }), 'failed');
     assert.equal(classifyEnd({ ...outgoing, cause: 'Canceled', originator: 'local' }), 'canceled');
     assert.equal(classifyEnd({ ...outgoing, cause: 'No Answer', originator: 'system' }), 'no-answer');
   });

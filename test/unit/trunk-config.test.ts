@@ -35,6 +35,7 @@ const baseSettings: KamailioSettings = {
   children: 1,
   logLevel: 2,
   registration: { min: 60, default: 300, max: 600 },
+  rtpengine: null,
 };
 
 const trunk: KamailioTrunk = {

@@ -10,7 +10,7 @@ export const metaDocs: RouteDoc[] = [
     method: 'GET',
     url: '/api/health',
     summary:
-      'Each component with its status (database, every Kamailio node); 200 when every required one is ok, 503 otherwise.',
+      'Each component with its status (database, every Kamailio node, the rtpengine media relay); 200 when every required one is ok, 503 otherwise.',
     auth: false,
     responses: { 200: HealthResponse, 503: HealthResponse },
   },

@@ -17,6 +17,7 @@ const OUTCOME_LABEL: Record<CallRecord['outcome'], string> = {
   unavailable: 'Unavailable',
   'dialing-not-allowed': 'Not allowed',
   'no-outside-calls': 'No outside line',
+  'no-media-relay': 'Failed',
   failed: 'Failed',
 };
 

@@ -28,6 +28,8 @@ export const CallOutcome = {
   Unavailable: 'unavailable',
   DialingNotAllowed: 'dialing-not-allowed',
   NoOutsideCalls: 'no-outside-calls',
+  /** The media relay for desk phones and outside lines is down. */
+  NoMediaRelay: 'no-media-relay',
   Failed: 'failed',
 } as const;
 export type CallOutcome = (typeof CallOutcome)[keyof typeof CallOutcome];
@@ -61,6 +63,8 @@ const OUTCOME_MESSAGES: Record<CallOutcome, string | null> = {
   unavailable: 'The person you called is not available right now.',
   'dialing-not-allowed': 'Your extension is not allowed to place calls. Ask your administrator.',
   'no-outside-calls': `${ReasonPhrase.NoOutsideCalls}.`,
+  'no-media-relay':
+    'Calls with desk phones and outside lines are not working right now. Tell your administrator.',
   failed: 'The call could not be connected.',
 };
 
@@ -83,6 +87,7 @@ function outcomeOfStatus(code: number, reasonPhrase: string | undefined): CallOu
   if (code === 403 && reasonPhrase === ReasonPhrase.ManualDialingNotAllowed)
     return CallOutcome.DialingNotAllowed;
   if (code === 503 && reasonPhrase === ReasonPhrase.NoOutsideCalls) return CallOutcome.NoOutsideCalls;
+  if (code === 503 && reasonPhrase === ReasonPhrase.MediaRelayUnavailable) return CallOutcome.NoMediaRelay;
   if (code === 486 || code === 600) return CallOutcome.Busy;
   if (code === 603) return CallOutcome.Rejected;
   if (code === 404 || code === 484 || code === 604) return CallOutcome.NotFound;

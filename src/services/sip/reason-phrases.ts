@@ -9,5 +9,7 @@ export const ReasonPhrase = {
   AddressNotAllowed: 'Address not allowed',
   /** 503 for a phone number when no SIP trunk is configured. */
   NoOutsideCalls: 'Outside calls are not set up on this system',
+  /** 503: the call needs rtpengine (a desk phone or outside line on one side) and it does not answer. */
+  MediaRelayUnavailable: 'Media relay unavailable',
 } as const;
 export type ReasonPhrase = (typeof ReasonPhrase)[keyof typeof ReasonPhrase];
