@@ -122,4 +122,37 @@ void describe('a desk phone and a browser agent, anchored through rtpengine', { 
     await agentHangsUp(desk);
     assertPhoneHeardBrowser(await desk.stopAndReadRecording(), 2);
   });
+
+  void test('DTMF the agent presses (RFC 4733) reaches the desk phone as digits', async () => {
+    const desk = await phone('7003');
+    await agentCalls(desk);
+    await expectAudioFlowing(agent);
+    await press(agent, 'Keypad');
+    const keypad = agent.getByRole('group', { name: 'Send tones' });
+    for (const key of ['1', '5', '9', '#']) {
+      await keypad.getByRole('button', { name: key, exact: true }).click();
+      await desk.waitForDigits(key);
+    }
+    assert.equal(desk.receivedDigits, '159#');
+    await agentHangsUp(desk);
+  });
+
+  void test('the agent holds and resumes: RTP reaches the desk phone again and the agent hears it', async () => {
+    const desk = await phone('7004');
+    await agentCalls(desk);
+    await assertBrowserHearsPhone(agent);
+    await desk.waitForRecording(2);
+    await press(agent, 'Hold');
+    await agent.getByText(/On hold/).waitFor({ timeout: 5000 });
+    await desk.waitForLog(/got re-INVITE/);
+    await press(agent, 'Resume');
+    await desk.waitForLog(/got re-INVITE/, { count: 2 });
+    // baresip 1.0 stops recording at the first re-INVITE (support/baresip.ts): count RTP instead;
+    // 20 ms packets: 1.5 s more of the browser's audio after the resume.
+    const atResume = await desk.rtpReceived();
+    await desk.waitForRtp(atResume + 75);
+    await assertBrowserHearsPhone(agent);
+    await agentHangsUp(desk);
+    assertPhoneHeardBrowser(await desk.stopAndReadRecording(), 0.8);
+  });
 });
