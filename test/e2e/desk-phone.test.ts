@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startBaresip, type BaresipOptions, type BaresipPhone } from '../support/baresip.ts';
 import { launchChromium } from '../support/browser.ts';
@@ -94,8 +94,15 @@ void describe('a desk phone and a browser agent, anchored through rtpengine', { 
     agent = await openAgent(browser, stack.origin, AGENT, `pw-${AGENT}`);
   });
 
+  // A failed test leaves its call up: end it so the next test starts with a ready agent.
+  afterEach(async () => {
+    await Promise.all(phones.splice(0).map((p) => p.stop()));
+    const hangUp = agent.getByRole('button', { name: 'Hang up' });
+    if (await hangUp.count()) await hangUp.first().click();
+    await agent.locator('#number').waitFor({ timeout: 10_000 });
+  });
+
   after(async () => {
-    await Promise.all(phones.map((p) => p.stop()));
     await browser.close();
     await stack.stop();
     rmSync(dir, { recursive: true, force: true });
