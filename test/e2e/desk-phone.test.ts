@@ -2,7 +2,8 @@
 // Kamailio and rtpengine: the call is anchored (ICE/DTLS-SRTP/Opus towards the browser, RTP/AVP
 // G.711 towards the phone) and the audio is checked by content both ways: Chromium's microphone
 // is a 1000 Hz wav, baresip's a 440 Hz sine; baresip's recording must be mostly 1000 Hz and the
-// browser's inbound audio must peak at 440 Hz. Runs inside a network namespace that has only `lo`
+// browser's inbound audio must peak at 440 Hz. Also DTMF from the browser, hold/resume from the
+// browser, and a TLS device whose SRTP-SDES rtpengine bridges to DTLS-SRTP. Runs inside a network namespace that has only `lo`
 // (scripts/test.ts sees to it).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { ensureDevCertificate } from '../../server/stack/dev-certificate.ts';
 import { startBaresip, type BaresipOptions, type BaresipPhone } from '../support/baresip.ts';
 import { launchChromium } from '../support/browser.ts';
 import { seedExtensions } from '../support/sip-agents.ts';
@@ -55,6 +57,7 @@ void describe('a desk phone and a browser agent, anchored through rtpengine', { 
   let browser: Browser;
   let agent: Page;
   let dir: string;
+  let caFile: string;
   const phones: BaresipPhone[] = [];
   const phone = async (extension: string, options: Partial<BaresipOptions> = {}) => {
     const started = await startBaresip({
@@ -85,10 +88,13 @@ void describe('a desk phone and a browser agent, anchored through rtpengine', { 
     dir = mkdtempSync(join(tmpdir(), 'earshot-desk-phone-e2e-'));
     const microphone = join(dir, `browser-${BROWSER_HZ}.wav`);
     writeToneWav(microphone, BROWSER_HZ, { sampleRate: 48_000, seconds: 30 });
-    stack = await startStack({ nodeName: 'e2e-desk', rtpengine: true });
+    // SIP over TLS on 5061's stand-in with the development certificate npm start would generate.
+    const certificate = ensureDevCertificate(dir, ['127.0.0.1']);
+    caFile = certificate.cert;
+    stack = await startStack({ nodeName: 'e2e-desk', rtpengine: true, tls: certificate });
     await seedExtensions(stack.kamailio, [
       { number: AGENT, name: 'Erin Agent', manualDialing: true },
-      ...['7001', '7002', '7003', '7004'].map((number) => ({ number, manualDialing: true })),
+      ...['7001', '7002', '7003', '7004', '7005'].map((number) => ({ number, manualDialing: true })),
     ]);
     browser = await launchChromium([`--use-file-for-fake-audio-capture=${microphone}`]);
     agent = await openAgent(browser, stack.origin, AGENT, `pw-${AGENT}`);
@@ -161,5 +167,19 @@ void describe('a desk phone and a browser agent, anchored through rtpengine', { 
     await assertBrowserHearsPhone(agent);
     await agentHangsUp(desk);
     assertPhoneHeardBrowser(await desk.stopAndReadRecording(), 0.8);
+  });
+
+  void test('a TLS device (SRTP-SDES) calls the agent: each hears the other tone', async () => {
+    const desk = await phone('7005', { transport: 'tls', caFile, srtp: true });
+    await desk.dial(AGENT);
+    await press(agent, 'Answer');
+    await desk.waitFor('call established');
+    await assertBrowserHearsPhone(agent);
+    await desk.waitForRecording(4);
+    assert.match(await desk.command('audio_debug'), /menc: srtp.*secure=yes/);
+    await desk.hangup();
+    await desk.waitFor('call closed');
+    await agent.locator('#number').waitFor({ timeout: 10_000 });
+    assertPhoneHeardBrowser(await desk.stopAndReadRecording(), 2);
   });
 });
