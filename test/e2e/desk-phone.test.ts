@@ -3,8 +3,8 @@
 // G.711 towards the phone) and the audio is checked by content both ways: Chromium's microphone
 // is a 1000 Hz wav, baresip's a 440 Hz sine; baresip's recording must be mostly 1000 Hz and the
 // browser's inbound audio must peak at 440 Hz. Also DTMF from the browser, hold/resume from the
-// browser, and a TLS device whose SRTP-SDES rtpengine bridges to DTLS-SRTP. Runs inside a network namespace that has only `lo`
-// (scripts/test.ts sees to it).
+// browser, and a TLS device whose SRTP-SDES rtpengine bridges to DTLS-SRTP. Runs inside a network
+// namespace that has only `lo` (scripts/test.ts sees to it).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
