@@ -78,3 +78,42 @@ export async function expectAudioFlowing(
 export async function press(page: Page, name: string): Promise<void> {
   await page.getByRole('button', { name, exact: true }).first().click();
 }
+
+/**
+ * The loudest frequency (Hz) of call `index`'s inbound audio, from a WebAudio AnalyserNode on the
+ * received track, averaged over `ms`; null while the call has no receiving track.
+ */
+export function inboundPeakHz(page: Page, index = 0, ms = 1000): Promise<number | null> {
+  return page.evaluate(
+    async ({ i, ms }) => {
+      const phone = document.querySelector('earshot-softphone') as unknown as {
+        phone: { sip?: { calls: { session: { connection?: RTCPeerConnection } }[] } };
+      } | null;
+      const track = phone?.phone.sip?.calls[i]?.session.connection
+        ?.getReceivers()
+        .find((receiver) => receiver.track.kind === 'audio')?.track;
+      if (!track) return null;
+      const context = new AudioContext();
+      const analyser = context.createAnalyser();
+      analyser.fftSize = 4096;
+      context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
+      const bins = new Float32Array(analyser.frequencyBinCount);
+      const sums = new Float64Array(analyser.frequencyBinCount);
+      const until = performance.now() + ms;
+      while (performance.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        analyser.getFloatFrequencyData(bins);
+        bins.forEach((db, bin) => {
+          sums[bin] = (sums[bin] ?? 0) + 10 ** (db / 10);
+        });
+      }
+      await context.close();
+      let peak = 1;
+      sums.forEach((power, bin) => {
+        if (bin > 0 && power > (sums[peak] ?? 0)) peak = bin;
+      });
+      return (peak * context.sampleRate) / analyser.fftSize;
+    },
+    { i: index, ms },
+  );
+}

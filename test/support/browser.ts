@@ -10,9 +10,12 @@ const E2E_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-/** Launches headless Chromium for an end-to-end test. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: E2E_ARGS });
+/**
+ * Launches headless Chromium for an end-to-end test; `extraArgs` e.g. a known microphone:
+ * `--use-file-for-fake-audio-capture=<wav>` (the fake device then plays that file, looped).
+ */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...E2E_ARGS, ...extraArgs] });
 }
 
 /** Headless Chromium in a browser server of its own, for tests that kill the browser process. */
