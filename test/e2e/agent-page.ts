@@ -231,6 +231,23 @@ export async function waitForReceivedDtmf(page: Page, via: DtmfVia, digits: stri
   return received();
 }
 
+/** Hangs up every call of the page's own SIP service and waits until none is left (test clean-up). */
+export async function endCalls(page: Page): Promise<void> {
+  if (page.isClosed()) return;
+  await page.waitForFunction(
+    () => {
+      const el = document.querySelector('earshot-softphone') as unknown as {
+        phone: { sip?: { calls: { hangup(): void }[] } };
+      };
+      const calls = el.phone.sip?.calls ?? [];
+      for (const call of calls) call.hangup();
+      return calls.length === 0;
+    },
+    undefined,
+    { timeout: 10_000, polling: 250 },
+  );
+}
+
 /** Clicks the first visible button with this exact text (inside any shadow root). */
 export async function press(page: Page, name: string): Promise<void> {
   await page.getByRole('button', { name, exact: true }).first().click();

@@ -1,12 +1,13 @@
 // Two (and three) agents in Chromium with fake media against the real Kamailio and account
 // service. Runs inside a network namespace that has only `lo` (scripts/test.ts sees to it).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
 import { seedExtensions } from '../support/sip-agents.ts';
 import { startStack, type TestStack } from '../support/stack.ts';
 import {
+  endCalls,
   expectAudioFlowing,
   expectSilence,
   openAgent,
@@ -40,6 +41,16 @@ describe('softphone calls end to end', () => {
     a = await openAgent(browser, stack.origin, '5001', 'pw-5001');
     // B is the far end that checks what arrives, DTMF included (see recordReceivedDtmf).
     b = await openAgent(browser, stack.origin, '5002', 'pw-5002', { context: { bypassCSP: true } });
+  });
+
+  // A failed test leaves no call behind for the next one.
+  afterEach(async () => {
+    await Promise.all(
+      browser
+        .contexts()
+        .flatMap((context) => context.pages())
+        .map(endCalls),
+    );
   });
 
   after(async () => {
