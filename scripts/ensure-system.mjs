@@ -16,8 +16,9 @@ const KAMAILIO = [
   // Makes the self-signed development certificate for SIP over TLS.
   'openssl',
 ];
-// baresip-core: the desk phone of the media and desk-phone tests.
-const FOR_TESTS = ['sip-tester', 'chromium', 'iproute2', 'baresip-core'];
+// baresip-core: the desk phone of the media and desk-phone tests. iptables: packet loss on lo for
+// the call-quality test (test/support/lossy-loopback.ts).
+const FOR_TESTS = ['sip-tester', 'chromium', 'iproute2', 'baresip-core', 'iptables'];
 
 const wantTests = process.argv.includes('--tests') || process.env.npm_lifecycle_event === 'test';
 const wanted = wantTests ? [...KAMAILIO, ...FOR_TESTS] : KAMAILIO;
