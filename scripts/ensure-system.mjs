@@ -18,8 +18,9 @@ const SERVERS = [
   // The media relay (userspace; it starts nothing by itself).
   'rtpengine-daemon',
 ];
-// baresip-core: the desk phone of the media and desk-phone tests.
-const FOR_TESTS = ['sip-tester', 'chromium', 'iproute2', 'baresip-core'];
+// baresip-core: the desk phone of the media and desk-phone tests. iptables: packet loss on lo for
+// the call-quality test (test/support/lossy-loopback.ts).
+const FOR_TESTS = ['sip-tester', 'chromium', 'iproute2', 'baresip-core', 'iptables'];
 
 const wantTests = process.argv.includes('--tests') || process.env.npm_lifecycle_event === 'test';
 const wanted = wantTests ? [...SERVERS, ...FOR_TESTS] : SERVERS;

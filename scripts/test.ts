@@ -45,6 +45,13 @@ function readTapCount(tap: string, key: string): number {
   return match ? Number(match[1]) : 0;
 }
 
+/**
+ * A test file that runs longer than this fails as timed out (node:test cancels it and says so),
+ * so a hang costs minutes and still ends with the tally line. Generous: the largest budget a
+ * suite gives itself is 120 s.
+ */
+const FILE_TIMEOUT_MS = 10 * 60_000;
+
 /** node:test with a human reporter on the terminal and TAP to a file for the counts. */
 async function nodeSuites(
   label: string,
@@ -57,6 +64,7 @@ async function nodeSuites(
     'tsx',
     '--test',
     `--test-concurrency=${options.loopbackOnly ? 1 : 2}`,
+    `--test-timeout=${FILE_TIMEOUT_MS}`,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',

@@ -2,6 +2,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { loginForm, loggedInPhone, mountSoftphone, shadowText, submitLogin } from './helpers.ts';
 import { useScenario } from '../support/msw/worker.ts';
 import { API_TEST_URL, SIP_TEST_URL, TEST_REALM, type ScenarioName } from '../support/msw/scenarios.ts';
+import { registersAnswered } from '../support/msw/sip-server.ts';
 
 async function failedLogin(name: ScenarioName, password = 'whatever-password') {
   await useScenario(name);
@@ -199,8 +200,12 @@ describe('browser conditions', () => {
     };
     const restore = permissionSays('prompt');
     try {
+      const answered = registersAnswered().length;
       await submitLogin(phone, '1001', 'correct horse battery staple');
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The registrar's 200 has reached JsSIP: only the open question keeps the phone from Ready.
+      await waitUntil(() => registersAnswered().length > answered, 'the REGISTER was never answered', {
+        timeout: 5000,
+      });
       expect(phone.phone.sip?.registration.status).to.equal('connecting');
       // The browser's question is already on screen while the REGISTER waits for it.
       expect(opened).to.equal(true);

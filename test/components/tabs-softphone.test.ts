@@ -4,7 +4,8 @@ import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import type { EarshotSoftphone } from '../../src/components/softphone/softphone.ts';
 import type { EarshotCallEndedEvent } from '../../src/events/call-ended.ts';
 import type { EarshotIncomingCallEvent } from '../../src/events/public-events.ts';
-import { ringRegisteredSoftphone } from '../support/msw/sip-server.ts';
+import { registersAnswered, ringRegisteredSoftphone } from '../support/msw/sip-server.ts';
+import { lineLocks } from './line-locks.ts';
 import type { SetupWorker } from 'msw/browser';
 import { useScenario } from '../support/msw/worker.ts';
 import { http, HttpResponse } from 'msw';
@@ -122,6 +123,7 @@ describe('one registration per browser (two softphones in one page)', () => {
     const first = await mountSoftphone();
     const second = await mountSoftphone(true);
     const password = 'correct horse battery staple';
+    const answered = registersAnswered().length;
     // Neither knows of a leader yet, so both send a REGISTER before the Web Lock picks one.
     await Promise.all([first.login('1001', password), second.login('1001', password)]);
     const owners = () => [first, second].filter((p) => p.phone.sip?.registration.status === 'registered');
@@ -136,7 +138,16 @@ describe('one registration per browser (two softphones in one page)', () => {
     expect(follower.phone.sip?.registration.status).to.equal('logged-out');
     // The leader registered again after the other tab took its binding back: the call rings there.
     await waitUntil(() => leader?.phone.sip?.registration.status === 'registered', 'leader lost it');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The fake server rings the contact that registered last: wait for the leader's REGISTER after
+    // the other tab's removal.
+    await waitUntil(
+      () => {
+        const since = registersAnswered().slice(answered);
+        return since.some((register) => register.removed) && since.at(-1)?.removed === false;
+      },
+      'the leader did not register again after the other tab gave its binding back',
+      { timeout: 5000 },
+    );
     await ringRegisteredSoftphone('5551234', 'Grace Customer');
     await waitUntil(() => leader?.phone.sip?.calls.length === 1, 'the call did not reach the leader', {
       timeout: 5000,
@@ -159,7 +170,11 @@ describe('one registration per browser (two softphones in one page)', () => {
       { timeout: 5000 },
     );
     expect(leader.registration.status).to.equal('logged-out');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The leader's grace period is over and nobody holds or waits for the line: no tab took over.
+    await waitUntil(async () => {
+      const locks = await lineLocks('|1001');
+      return locks.held === 0 && locks.pending === 0;
+    }, 'the line is still locked');
     expect(follower.phone.sip).to.equal(undefined);
   });
 

@@ -3,6 +3,7 @@
 import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import { TabRole, type TabCredentials } from '../../src/services/tabs/messages.ts';
 import { TabsService, type TabsHandlers } from '../../src/services/tabs/tabs-service.ts';
+import { lineLocks } from './line-locks.ts';
 
 interface State {
   status: string;
@@ -131,7 +132,11 @@ describe('TabsService: one leader per browser', () => {
     await oneEvent(third, 'state');
     first.close();
     await waitUntil(() => second.role === TabRole.Leader || third.role === TabRole.Leader, 'no takeover');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The other one still waits in line for the lock the new leader holds: it cannot lead as well.
+    await waitUntil(async () => {
+      const locks = await lineLocks(key);
+      return locks.held === 1 && locks.pending === 1;
+    }, 'the other follower does not wait for the lock');
     const leaders = [second, third].filter((s) => s.role === TabRole.Leader);
     expect(leaders.length).to.equal(1);
   });
@@ -148,7 +153,11 @@ describe('TabsService: one leader per browser', () => {
     const loggedOut = oneEvent(follower, 'logout');
     leader.resign(true);
     await loggedOut;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The grace period is over and the lock is free: a follower still in line would hold it now.
+    await waitUntil(async () => {
+      const locks = await lineLocks(key);
+      return locks.held === 0 && locks.pending === 0;
+    }, 'the line is still locked');
     expect(tookOver).to.equal(false);
     expect(follower.role).to.equal(TabRole.Alone);
     // The line is free again: whichever tab logs in next leads.
@@ -234,7 +243,10 @@ describe('TabsService: one leader per browser', () => {
     await waitUntil(() => leader.rebinds() === 1, 'the leader should be asked to register again');
     // A leader never asks itself, nor do followers react.
     leader.service.rebind();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A round trip from the loser to the leader and back: whatever either posted before has arrived.
+    const answered = oneEvent(loser.service, 'state');
+    loser.service.hello();
+    await answered;
     expect(leader.rebinds()).to.equal(1);
     expect(loser.rebinds()).to.equal(0);
   });

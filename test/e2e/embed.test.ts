@@ -2,11 +2,19 @@
 // in Chromium against the real stack (loopback-only namespace).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import type { EarshotSoftphone } from '../../src/components/softphone/softphone.ts';
 import { launchChromium } from '../support/browser.ts';
 import { seedExtensions } from '../support/sip-agents.ts';
 import { startStack, type TestStack } from '../support/stack.ts';
-import { expectAudioFlowing, openAgent, press, submitLogin } from './agent-page.ts';
+import { expectAudioFlowing, expectSilence, openAgent, press, submitLogin } from './agent-page.ts';
+
+/** Calls the widget's public `mute()` the way the host page's own script would. */
+function muteThroughApi(portal: Page, on: boolean): Promise<void> {
+  return portal.locator('earshot-softphone').evaluate((el, value) => {
+    (el as EarshotSoftphone).mute(value);
+  }, on);
+}
 
 describe('embedding the widget in a portal of another origin', () => {
   let stack: TestStack;
@@ -43,6 +51,12 @@ describe('embedding the widget in a portal of another origin', () => {
     await press(callee, 'Answer');
     await portal.getByText(/earshot-call-started .*"number":"1002"/).waitFor({ timeout: 10_000 });
     await expectAudioFlowing(portal);
+    await expectAudioFlowing(callee);
+
+    // The host mutes through the widget API: the callee's packets keep coming without sound, until unmute.
+    await muteThroughApi(portal, true);
+    await expectSilence(callee);
+    await muteThroughApi(portal, false);
     await expectAudioFlowing(callee);
 
     // The portal's loud button styles stay outside the widget's shadow root.

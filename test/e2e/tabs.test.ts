@@ -9,7 +9,7 @@ import { KamailioRpc, type UlContact } from '../../server/kamailio/rpc.ts';
 import { launchChromium } from '../support/browser.ts';
 import { seedExtensions } from '../support/sip-agents.ts';
 import { startStack, type TestStack } from '../support/stack.ts';
-import { expectAudioFlowing, openAgent, press, submitLogin } from './agent-page.ts';
+import { expectAudioFlowing, expectSilence, openAgent, press, submitLogin } from './agent-page.ts';
 
 /** The registration status of the page's own SIP service, or null when the page has none (a follower). */
 function ownRegistration(page: Page): Promise<string | null> {
@@ -29,6 +29,28 @@ async function waitForContacts(rpc: KamailioRpc, number: string, count: number):
     if (contacts.length === count) return contacts;
     if (Date.now() > deadline) throw new Error(`${number} has ${contacts.length} contacts, not ${count}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Waits until the Web Lock of `extension`'s line is held by one tab and `queued` others wait in
+ * line for it: every tab has decided whether it leads or follows.
+ */
+async function waitForLineLock(page: Page, extension: string, queued: number): Promise<void> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const locks = await page.evaluate(async (suffix) => {
+      const { held = [], pending = [] } = await navigator.locks.query();
+      // No named helper in here: the test's transpiler would wrap it in a function the page lacks.
+      const [holders = 0, waiting = 0] = [held, pending].map(
+        (list) =>
+          list.filter((lock) => lock.name?.startsWith('earshot-line:') && lock.name.endsWith(suffix)).length,
+      );
+      return { held: holders, pending: waiting };
+    }, `|${extension}`);
+    if (locks.held === 1 && locks.pending === queued) return;
+    if (Date.now() > deadline) throw new Error(`line lock of ${extension}: ${JSON.stringify(locks)}`);
+    await page.waitForTimeout(50);
   }
 }
 
@@ -77,7 +99,9 @@ describe('several tabs of one portal share one registration', () => {
     // No login form to fill: the tab joins the one that is logged in.
     await follower.getByText('1001 · Ready').waitFor({ timeout: 10_000 });
     await follower.getByText('earshot-registered 1001').waitFor();
-    await follower.waitForTimeout(1000);
+    // The follower has made its choice: it waits in line for the leader's lock, so it had every
+    // chance to register on its own by now.
+    await waitForLineLock(follower, '1001', 1);
 
     assert.equal(await ownRegistration(leader), 'registered');
     assert.equal(await ownRegistration(follower), null, 'the second tab has no SIP user agent');
@@ -98,6 +122,13 @@ describe('several tabs of one portal share one registration', () => {
     await follower.getByText(/earshot-call-started .*"number":"1002"/).waitFor({ timeout: 10_000 });
     // Media lives in the leader tab: its peer connection receives the caller's sound, and vice versa.
     await expectAudioFlowing(leader);
+    await expectAudioFlowing(caller);
+
+    // Mute pressed in the follower silences the leader's microphone: the caller hears nothing, then again.
+    await press(follower, 'Mute');
+    await follower.getByRole('button', { name: 'Unmute' }).waitFor();
+    await expectSilence(caller);
+    await press(follower, 'Unmute');
     await expectAudioFlowing(caller);
 
     await press(follower, 'Hang up');
@@ -157,17 +188,18 @@ describe('several tabs of one portal share one registration', () => {
         }),
       ),
     );
+    // The other tab registered too, then gives its binding back (its login returned before that):
+    // it ends with a SIP service of its own, logged out.
     const statuses = async () => Promise.all(pages.map((page) => ownRegistration(page)));
+    const settled = (seen: (string | null)[]) => [...seen].sort().join() === 'logged-out,registered';
     const deadline = Date.now() + 5000;
-    while ((await statuses()).filter((status) => status === 'registered').length !== 1) {
+    while (!settled(await statuses())) {
       if (Date.now() > deadline) throw new Error(`registrations: ${(await statuses()).join(', ')}`);
       await pages[0]?.waitForTimeout(100);
     }
     const owner = (await statuses()).indexOf('registered');
     const [leaderPage, otherPage] = owner === 0 ? pages : [pages[1], pages[0]];
     if (!leaderPage || !otherPage) throw new Error('two pages expected');
-    // The other tab registered too, then gave its binding back: it has a SIP service, logged out.
-    assert.equal(await ownRegistration(otherPage), 'logged-out');
     await otherPage.getByText('1003 · Ready').waitFor({ timeout: 5000 });
     assert.equal((await waitForContacts(rpc, '1003', 1)).length, 1);
 

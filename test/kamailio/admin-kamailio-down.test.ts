@@ -138,7 +138,7 @@ describe('admin API and /me while Kamailio does not answer', { timeout: 120_000 
     frozen = false;
     // Nobody asks again: the retry removes both bindings and closes the WebSocket.
     await eventually(async () => (await contacts('5101')) === 0, 'the bindings of 5101 were removed');
-    await ws.transport.closed;
+    await ws.transport.closedWithin(5000);
     assert.ok(logs.some((line) => line.includes('disconnected the devices of an extension after retrying')));
     const back = { body: (await get(`${EXTENSIONS}/5102`)).json<AdminExtension>() };
     assert.deepEqual(

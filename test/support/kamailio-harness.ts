@@ -191,3 +191,18 @@ export async function startKamailio(options: HarnessOptions = {}): Promise<Kamai
     stop,
   };
 }
+
+/** Resolves with the first of Kamailio's log lines, so far or to come, that `matches`; rejects after `timeoutMs`. */
+export async function waitForLog(
+  h: KamailioHarness,
+  matches: (line: string) => boolean,
+  timeoutMs = 5000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const line = h.logs.find(matches);
+    if (line !== undefined) return line;
+    if (Date.now() > deadline) throw new Error(`No such Kamailio log line within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

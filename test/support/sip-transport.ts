@@ -184,6 +184,21 @@ export class WsTransport implements SipTransport {
     this.#handler = handler;
   }
 
+  /** Resolves with the close code once the connection is closed; rejects if it is still open after `ms`. */
+  async closedWithin(ms: number): Promise<number> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        reject(new Error(`The WebSocket is still open after ${ms} ms.`));
+      }, ms);
+    });
+    try {
+      return await Promise.race([this.closed, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.socket.readyState === WebSocket.CLOSED) return;
     this.socket.close();

@@ -14,6 +14,22 @@ export interface SipBehaviour {
   serverErrorsFirst?: number;
 }
 
+/** A REGISTER the fake server answered with 200: the contact it bound, or removed (expires 0). */
+export interface AnsweredRegister {
+  contactUri: string;
+  removed: boolean;
+}
+
+const answeredRegisters: AnsweredRegister[] = [];
+
+/**
+ * The REGISTERs answered 200 so far in this page, oldest first. A test that polls for one knows
+ * JsSIP has the answer too: msw hands it to the page's WebSocket in a microtask, before any timer.
+ */
+export function registersAnswered(): readonly AnsweredRegister[] {
+  return answeredRegisters;
+}
+
 const CHALLENGE = 'Digest realm="earshot.test", nonce="abc123", algorithm=MD5, qop="auth"';
 
 export const SIP_TEST_URL = 'ws://sip.earshot.test:8088';
@@ -42,6 +58,14 @@ async function answerSdp(callId: string, offer: string): Promise<string> {
   return peer.localDescription?.sdp ?? '';
 }
 
+function answeredRegister(request: SipRequest): AnsweredRegister {
+  const contact = header(request, 'contact');
+  return {
+    contactUri: /<([^>]+)>/.exec(contact)?.[1] ?? '',
+    removed: /;expires=0\b/.test(contact) || header(request, 'expires') === '0',
+  };
+}
+
 async function reply(
   request: SipRequest,
   behaviour: SipBehaviour,
@@ -62,6 +86,7 @@ async function reply(
       // A registrar echoes the binding it stored; JsSIP ignores a 200 without its own Contact.
       const binding = { Contact: `${header(request, 'contact')};expires=300` };
       send(response(request, status, reason, status === 200 ? binding : {}));
+      if (status === 200) answeredRegisters.push(answeredRegister(request));
       return;
     }
     case 'INVITE': {
