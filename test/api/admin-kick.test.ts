@@ -8,21 +8,13 @@ import type { KickReport } from '../../server/kamailio/kick-queue.ts';
 import { assertAudited, call, EXTENSIONS, registration, type Headers } from '../support/admin-api.ts';
 import { createTestAdmin, loginAdmin, startApi, type ApiHarness } from '../support/api-harness.ts';
 import { ENGINES } from '../support/databases.ts';
+import { until } from '../support/poll.ts';
 
 const undelivered = (number: string): KickReport => ({
   delivered: false,
   message: `The phone server (node test-node) did not answer, so devices still signed in as extension ${number} could not be disconnected yet. Earshot keeps trying and disconnects them as soon as it answers again.`,
   unreachableNodes: ['test-node'],
 });
-
-/** Polls `condition` every 20 ms; fails after `timeoutMs` (the first retry comes after 1 s). */
-async function eventually(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`never: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 for (const engine of ENGINES)
   describe(`kicks Kamailio does not answer, on ${engine}`, { timeout: 60_000 }, () => {
@@ -52,7 +44,7 @@ for (const engine of ENGINES)
       assert.deepEqual(h.registrar.kicked, []);
       // Kamailio is back: the retry disconnects the devices without anyone asking again.
       h.registrar.down = false;
-      await eventually(() => h.registrar.kicked.includes('4500'), 'the kick was retried');
+      await until(() => h.registrar.kicked.includes('4500'), 'the kick was retried');
       assert.equal(h.registrar.registrations.has('4500'), false);
     });
 
@@ -83,7 +75,7 @@ for (const engine of ENGINES)
       assert.deepEqual([patched.statusCode, secret.statusCode], [200, 200]);
       assert.deepEqual(patched.json<{ kick: KickReport }>().kick, undelivered('4502'));
       assert.deepEqual(secret.json<{ kick: KickReport }>().kick, undelivered('4503'));
-      await eventually(
+      await until(
         () => ['4502', '4503'].every((number) => h.registrar.kicked.includes(number)),
         'both kicks were retried',
       );

@@ -16,22 +16,10 @@ import { adminHeaders } from '../support/api-harness.ts';
 import { startKamailio, TEST_REALM, type KamailioHarness } from '../support/kamailio-harness.ts';
 import { seedExtensions, udpAgent, wsAgent } from '../support/sip-agents.ts';
 import type { SipClient } from '../support/sip-client.ts';
+import { until } from '../support/poll.ts';
 
 const EXTENSIONS = '/api/v1/admin/extensions';
 const NODE = 'kam-down';
-
-/** Polls `condition` every 50 ms; fails after `timeoutMs`. */
-async function eventually(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) assert.fail(`never: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('admin API and /me while Kamailio does not answer', { timeout: 120_000 }, () => {
   let h: KamailioHarness;
@@ -137,7 +125,9 @@ describe('admin API and /me while Kamailio does not answer', { timeout: 120_000 
     signal('SIGCONT');
     frozen = false;
     // Nobody asks again: the retry removes both bindings and closes the WebSocket.
-    await eventually(async () => (await contacts('5101')) === 0, 'the bindings of 5101 were removed');
+    await until(async () => (await contacts('5101')) === 0, 'the bindings of 5101 were removed', {
+      timeoutMs: 15_000,
+    });
     await ws.transport.closedWithin(5000);
     assert.ok(logs.some((line) => line.includes('disconnected the devices of an extension after retrying')));
     const back = { body: (await get(`${EXTENSIONS}/5102`)).json<AdminExtension>() };
@@ -156,9 +146,10 @@ describe('admin API and /me while Kamailio does not answer', { timeout: 120_000 
     assert.deepEqual([off.enabled, off.kick.delivered], [false, false]);
     const retried = logs.length;
     await h.kamailio.start();
-    await eventually(
+    await until(
       () => logs.slice(retried).some((line) => line.includes('after retrying')),
       'the kick of 5103 was retried once Kamailio was back',
+      { timeoutMs: 15_000 },
     );
     const refused = await udpAgent(h, '5103');
     clients.push(refused);

@@ -3,7 +3,6 @@
 // rtpengine's address with the SDP it understands — and browser-to-browser SDP is left alone.
 // Nobody sends RTP here (SDP and rtpengine's own view only): loopback addresses, no namespace needed.
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import type { NgClient, NgReply } from '../../server/media/ng-client.ts';
 import { startKamailio, type KamailioHarness } from '../support/kamailio-harness.ts';
@@ -11,15 +10,7 @@ import { deviceSdp, summarizeSdp, webrtcSdp, type SdpSummary } from '../support/
 import { seedExtensions, udpAgent, wsAgent, type AgentOptions } from '../support/sip-agents.ts';
 import type { SipClient } from '../support/sip-client.ts';
 import type { SipMessage } from '../support/sip-message.ts';
-
-/** Polls `condition` every 50 ms; fails after `ms`. */
-async function until(condition: () => Promise<boolean>, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await sleep(50);
-  }
-}
+import { until } from '../support/poll.ts';
 
 /** Where rtpengine sends each leg's audio, by SIP tag: `address:port` of its first stream. */
 function endpoints(query: NgReply): string[] {

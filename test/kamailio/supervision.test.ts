@@ -7,7 +7,6 @@ import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import {
   foregroundArgs,
@@ -21,17 +20,9 @@ import { KamailioRpc } from '../../server/kamailio/rpc.ts';
 import { Supervisor } from '../../server/stack/supervisor.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { testKamailioSettings } from '../support/kamailio-harness.ts';
+import { until } from '../support/poll.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'kamailio-parent.ts');
-
-/** Polls `condition` every 50 ms; fails after `ms`. */
-async function until(condition: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await sleep(50);
-  }
-}
 
 /** True when the node's JSON-RPC answers and lists `pid` as its main process. */
 async function answers(settings: Omit<KamailioSettings, 'runDir'>, pid: number): Promise<boolean> {

@@ -8,7 +8,6 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../server/config.ts';
 import { NgClient } from '../../server/media/ng-client.ts';
@@ -24,17 +23,9 @@ import { groupAlive } from '../../server/stack/daemon.ts';
 import { OWNER_FILE } from '../../server/stack/run-dir.ts';
 import { Supervisor } from '../../server/stack/supervisor.ts';
 import { testRtpengineSettings } from '../support/kamailio-harness.ts';
+import { until } from '../support/poll.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'rtpengine-parent.ts');
-
-/** Polls `condition` every 50 ms; fails after `ms`. */
-async function until(condition: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await sleep(50);
-  }
-}
 
 /** A pid no process has any more. */
 function deadPid(): number {

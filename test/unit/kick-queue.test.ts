@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { KickQueue, kickReport } from '../../server/kamailio/kick-queue.ts';
 import type { RegistrarClient } from '../../server/kamailio/types.ts';
+import { until } from '../support/poll.ts';
 
 /** Two nodes, either of which can be silenced; records every kick attempt per node. */
 class TwoNodes implements RegistrarClient {
@@ -34,14 +35,6 @@ class TwoNodes implements RegistrarClient {
   }
 }
 
-async function eventually(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`never: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 const fast = { delaysMs: [5, 10, 20] };
 
 describe('kick queue', { timeout: 20_000 }, () => {
@@ -61,9 +54,9 @@ describe('kick queue', { timeout: 20_000 }, () => {
     assert.deepEqual([report.delivered, report.unreachableNodes], [false, ['b']]);
     assert.deepEqual(queue.pending(), ['1001']);
     // Several rounds fail while b is silent; then it answers.
-    await eventually(() => nodes.attempts.filter(([, node]) => node === 'b').length >= 3, 'retried');
+    await until(() => nodes.attempts.filter(([, node]) => node === 'b').length >= 3, 'retried');
     nodes.down.delete('b');
-    await eventually(() => queue.pending().length === 0, 'delivered');
+    await until(() => queue.pending().length === 0, 'delivered');
     assert.deepEqual(nodes.delivered, [
       ['1001', 'a'],
       ['1001', 'b'],
@@ -77,7 +70,7 @@ describe('kick queue', { timeout: 20_000 }, () => {
     const queue = new KickQueue(nodes, { delaysMs: [5, 60_000] });
     for (const number of ['1001', '1002', '1003']) await queue.kick(number);
     const before = nodes.attempts.length;
-    await eventually(() => nodes.attempts.length > before, 'a round ran');
+    await until(() => nodes.attempts.length > before, 'a round ran');
     // The round stopped trying b after its first failure: one attempt, three kicks still waiting.
     assert.deepEqual(nodes.attempts.slice(before), [['1001', 'b']]);
     assert.deepEqual(queue.pending(), ['1001', '1002', '1003']);
@@ -103,7 +96,7 @@ describe('kick queue', { timeout: 20_000 }, () => {
     assert.deepEqual([report.delivered, report.unreachableNodes], [false, []]);
     assert.match(report.message, /^The phone server did not answer/);
     nodes.throws = false;
-    await eventually(() => queue.pending().length === 0, 'delivered');
+    await until(() => queue.pending().length === 0, 'delivered');
     assert.deepEqual(nodes.delivered, [
       ['1001', 'a'],
       ['1001', 'b'],
