@@ -17,6 +17,8 @@ const SERVERS = [
   'openssl',
   // The media relay (userspace; it starts nothing by itself).
   'rtpengine-daemon',
+  // TURN/STUN for agents behind NAT (its Debian service stays off: the stack runs its own).
+  'coturn',
 ];
 // baresip-core: the desk phone of the media and desk-phone tests. iptables: packet loss on lo for
 // the call-quality test (test/support/lossy-loopback.ts).
@@ -54,7 +56,7 @@ function ensureDebian() {
     process.exit(1);
   }
   console.log(
-    `[earshot] Installing Debian packages: ${missing.join(', ')} (Kamailio is the SIP server, rtpengine the media relay; sipp, baresip and Chromium are for tests).`,
+    `[earshot] Installing Debian packages: ${missing.join(', ')} (Kamailio is the SIP server, rtpengine the media relay, coturn the TURN server; sipp, baresip and Chromium are for tests).`,
   );
   run('apt-get', ['update', '-q']);
   run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing]);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { dialCountryFrom, trunkFrom, type TrunkConfig } from './trunk/trunk-config.ts';
 import type { DialCountry } from './trunk/dial-plan.ts';
+import { turnFrom, type TurnConfig } from './turn/turn-config.ts';
 
 /** Every setting of the account service and the stack, read from the environment once. */
 const schema = z.object({
@@ -94,6 +95,8 @@ export interface Config {
   trunk: TrunkConfig | null;
   /** The dial plan's default country for national formats, or null. */
   dialCountry: DialCountry | null;
+  /** TURN/STUN for agents behind NAT (server/turn/turn-config.ts), or null when off. */
+  turn: TurnConfig | null;
 }
 
 /** The trunk settings, their errors worded like the other variables'. */
@@ -122,6 +125,15 @@ function mediaAddresses(e: Env): string[] {
       .map((a) => a.trim())
       .filter(Boolean);
   return [e.EARSHOT_SIP_LISTEN === '0.0.0.0' ? e.EARSHOT_HOST : e.EARSHOT_SIP_LISTEN];
+}
+
+/** The TURN settings, their errors worded like the other variables'. */
+function turnSettings(env: Record<string, string | undefined>, media: string[]): TurnConfig | null {
+  try {
+    return turnFrom(env, (media[0] ?? '127.0.0.1').split('!')[0] ?? '127.0.0.1');
+  } catch (error) {
+    throw new Error(`Invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function parseNodes(spec: string | undefined, fallback: KamailioNode): KamailioNode[] {
@@ -180,5 +192,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.EARSHOT_LOG_LEVEL,
     trustProxy: e.EARSHOT_TRUST_PROXY === 'true',
     ...trunkSettings(e),
+    turn: turnSettings(env, mediaAddresses(e)),
   };
 }

@@ -9,10 +9,11 @@ import type { ApiContext } from './context.ts';
 import { clientErrorHandler } from './client-errors.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import type { NgClient } from '../media/ng-client.ts';
-import { databaseProbe, HealthMonitor, kamailioProbe, rtpengineProbe } from './health.ts';
+import { databaseProbe, HealthMonitor, kamailioProbe, rtpengineProbe, turnProbe } from './health.ts';
 import { startHousekeeping } from './housekeeping.ts';
 import { openApiDocument } from './openapi.ts';
 import { adminDocs, adminRoutes } from './routes/admin/index.ts';
+import { iceServerDocs, iceServerRoutes } from './routes/ice-servers.ts';
 import { meDocs, meRoutes } from './routes/me.ts';
 import { metaDocs, metaRoutes } from './routes/meta.ts';
 import { requestGuard } from './request-guard.ts';
@@ -27,6 +28,8 @@ export interface AppDeps {
   registrar: RegistrarClient;
   /** rtpengine's control socket, when the stack runs the media relay (its health is then reported). */
   rtpengine?: Pick<NgClient, 'ping'>;
+  /** The stack's own TURN server, when it runs one (its health is then reported). */
+  turn?: { host: string; port: number };
   box: SecretBox;
   now?: () => Date;
   throttle?: ThrottleLimits;
@@ -96,13 +99,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
-  const docs = [...sessionDocs, ...meDocs, ...passwordDocs, ...metaDocs, ...adminDocs];
+  const docs = [...sessionDocs, ...meDocs, ...iceServerDocs, ...passwordDocs, ...metaDocs, ...adminDocs];
   app.addHook('onRequest', requestGuard(docs));
   sessionRoutes(app, ctx);
   meRoutes(app, ctx);
+  iceServerRoutes(app, ctx);
   passwordRoutes(app, ctx);
   const probes = [databaseProbe(deps.db), kamailioProbe(deps.registrar)];
   if (deps.rtpengine) probes.push(rtpengineProbe(deps.rtpengine));
+  if (deps.turn) probes.push(turnProbe(deps.turn));
   metaRoutes(app, ctx, new HealthMonitor(probes));
   adminRoutes(app, ctx);
   startHousekeeping(app, ctx.throttle, deps.purgeEveryMs);

@@ -5,6 +5,7 @@ import type { Db } from '../db/connect.ts';
 import { isReadOnlyDatabaseError } from '../db/writable.ts';
 import type { RegistrarClient } from '../kamailio/types.ts';
 import type { NgClient } from '../media/ng-client.ts';
+import { stunPing } from '../turn/stun-ping.ts';
 import type { ComponentHealth } from './schemas.ts';
 
 /** One thing health checks. A component that is not `required` is reported but does not fail health. */
@@ -74,6 +75,26 @@ export function rtpengineProbe(ng: Pick<NgClient, 'ping'>): HealthProbe {
     }
   };
   return { required: true, check: async () => [await check()] };
+}
+
+/**
+ * The stack's TURN server (coturn): does it answer a STUN Binding request? Not required: agents on
+ * the same network as the server call without it; remote agents behind NAT get no audio.
+ */
+export function turnProbe(address: { host: string; port: number }): HealthProbe {
+  const check = async (): Promise<ComponentHealth> => {
+    try {
+      await stunPing(address.host, address.port);
+      return { name: 'turn', status: 'ok' };
+    } catch (error) {
+      return {
+        name: 'turn',
+        status: 'down',
+        message: `The TURN server (coturn) does not answer${codeOf(error)}: agents behind NAT may get no audio.`,
+      };
+    }
+  };
+  return { required: false, check: async () => [await check()] };
 }
 
 /** Runs the probes at most once per HEALTH_CACHE_MS; concurrent requests share one round. */

@@ -69,7 +69,7 @@ export const PasswordChangeResponse = z.object({
 
 export const SuggestionResponse = z.object({ password: z.string(), entropyBits: z.number() });
 export const ClientConfigResponse = z.object({ sipServer: z.string(), realm: z.string() });
-/** One component in GET /api/health: `database`, `kamailio` (one per node); later rtpengine, coturn. */
+/** One component in GET /api/health: `database`, `kamailio` (one per node), `rtpengine`, `turn`. */
 export const ComponentHealth = z.object({
   name: z.string(),
   /** The node, for components that run on several (Kamailio). */
@@ -82,3 +82,16 @@ export type ComponentHealth = z.infer<typeof ComponentHealth>;
 export const HealthResponse = z.object({ ok: z.boolean(), components: z.array(ComponentHealth) });
 
 export type MeResponse = z.infer<typeof MeResponse>;
+
+/** GET /api/v1/me/ice-servers: RTCConfiguration.iceServers with TURN credentials minted for the agent. */
+export const IceServersResponse = z.object({
+  iceServers: z.array(
+    z.object({
+      urls: z.array(z.string()),
+      username: z.string().optional(),
+      credential: z.string().optional(),
+    }),
+  ),
+  /** When the TURN credentials stop working; null without TURN. Fetch new ones well before. */
+  expiresAt: z.string().nullable(),
+});

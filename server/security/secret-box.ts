@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -33,6 +33,14 @@ export class SecretBox {
     return [VERSION, iv, cipher.getAuthTag(), body]
       .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
       .join('.');
+  }
+
+  /**
+   * A key of its own for `purpose` (HKDF-SHA256 from this key): stable across restarts without
+   * another secret file, and telling nothing about this key or the other purposes' keys.
+   */
+  derive(purpose: string): string {
+    return Buffer.from(hkdfSync('sha256', this.#key, Buffer.alloc(0), purpose, 32)).toString('hex');
   }
 
   /** Decrypts what `seal` produced; throws if it was tampered with or sealed under another key. */

@@ -1,7 +1,7 @@
 // `npm start`: the whole Earshot stack on this machine — database (migrated, demo extensions on
-// first start), rtpengine (the media relay) and Kamailio as supervised child processes (restarted
-// when they die, and gone when this process dies), the account service serving the API and the
-// built web app. Ctrl-C or SIGTERM stops everything it started.
+// first start), rtpengine (the media relay), coturn (TURN for agents behind NAT) and Kamailio as
+// supervised child processes (restarted when they die, and gone when this process dies), the
+// account service serving the API and the built web app. Ctrl-C or SIGTERM stops everything it started.
 import { join } from 'node:path';
 import { buildApp } from '../api/app.ts';
 import { serveWebApp } from '../api/web-app.ts';
@@ -16,6 +16,8 @@ import { openCore, type Core } from '../services.ts';
 import { startPortal } from './portal.ts';
 import { ensureDevCertificate } from './dev-certificate.ts';
 import { Supervisor } from './supervisor.ts';
+import { coturnProcess } from '../turn/coturn.ts';
+import { turnSecret } from '../turn/credentials.ts';
 import { DEMO_ADMIN, seedDemoAdmin, seedDemoExtensions } from './seed.ts';
 import { buildWebApp } from './web-build.ts';
 
@@ -42,6 +44,25 @@ async function startRtpengine(config: Config): Promise<{ supervisor: Supervisor;
   const supervisor = new Supervisor(rtpengine, { name: 'rtpengine', log: supervisorLog });
   await supervisor.start();
   return { supervisor, ng: rtpengine.ngClient() };
+}
+
+/** The stack's own coturn under the supervisor, when TURN is on without a site's TURN servers. */
+async function startTurn(config: Config, core: Core): Promise<Supervisor | null> {
+  const local = config.turn?.local;
+  if (!config.turn || !local) return null;
+  const coturn = coturnProcess(
+    { ...local, secret: turnSecret(config.turn, core.credentials.box), realm: config.realm },
+    {
+      dataDir: join(config.dataDir, 'coturn'),
+      onLog: (line) => {
+        if (/ERROR|WARNING/.test(line) && !/check_stun_auth/.test(line)) console.error(`[coturn] ${line}`);
+      },
+      onNotice: say,
+    },
+  );
+  const supervisor = new Supervisor(coturn, { name: 'coturn', log: supervisorLog });
+  await supervisor.start();
+  return supervisor;
 }
 
 /**
@@ -82,7 +103,15 @@ async function startKamailio(config: Config, core: Core): Promise<Supervisor> {
 
 async function startService(config: Config, core: Core, rtpengine: NgClient) {
   const registrar = new KamailioRegistrarClient(config.kamailioNodes);
-  const app = await buildApp({ config, db: core.db, registrar, rtpengine, box: core.credentials.box });
+  const local = config.turn?.local;
+  const app = await buildApp({
+    config,
+    db: core.db,
+    registrar,
+    rtpengine,
+    ...(local ? { turn: { host: local.listen, port: local.port } } : {}),
+    box: core.credentials.box,
+  });
   await serveWebApp(app, config, buildWebApp(ROOT));
   // Keeps "last registered" current for the stale-registrations report.
   const watcher = startRegistrationWatcher({
@@ -107,6 +136,15 @@ function trunkSummary({ trunk, dialCountry }: Config): string {
   return `${trunk.host}:${trunk.port} over ${trunk.transport}${login}, calls in from ${trunk.allowedIps.join(' ')}${country}`;
 }
 
+/** Where remote agents' browsers relay audio (never the secret). */
+function turnSummary({ turn }: Config): string {
+  if (!turn) return 'off (EARSHOT_TURN=off): agents behind NAT may get no audio';
+  const ttl = `credentials minted per agent, valid ${String(turn.ttlSeconds / 60)} min`;
+  return turn.local
+    ? `coturn on ${turn.local.listen}:${String(turn.local.port)} (browsers use ${turn.urls.join(', ')}), ${ttl}`
+    : `the site's TURN servers ${turn.urls.join(', ')}, ${ttl}`;
+}
+
 interface Welcome {
   demo: { number: string; name: string; password: string }[];
   adminPassword: string | null;
@@ -128,6 +166,7 @@ function printWelcome(config: Config, { demo, adminPassword }: Welcome): void {
   say(
     `Media relay:    rtpengine on ${media.addresses.join(', ')}, RTP ports ${String(media.portMin)}-${String(media.portMax)} (control 127.0.0.1:${String(media.ngPort)})`,
   );
+  say(`TURN/STUN:      ${turnSummary(config)}`);
   say(`Database:       ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@')}`);
   say(`SIP trunk:      ${trunkSummary(config)}`);
   if (demo.length) {
@@ -148,17 +187,18 @@ async function main(): Promise<void> {
   const core = await openCore(config);
   const demo = await seedDemoExtensions(core);
   const adminPassword = await seedDemoAdmin(core);
-  say('Starting rtpengine and Kamailio…');
+  say('Starting rtpengine, coturn and Kamailio…');
   const media = await startRtpengine(config);
-  const kamailio = await startKamailio(config, core).catch(async (error: unknown) => {
-    await media.supervisor.stop();
+  const started: Supervisor[] = [media.supervisor];
+  const undo = async (error: unknown): Promise<never> => {
+    for (const s of started.reverse()) await s.stop();
     throw error;
-  });
-  const app = await startService(config, core, media.ng).catch(async (error: unknown) => {
-    await kamailio.stop();
-    await media.supervisor.stop();
-    throw error;
-  });
+  };
+  const turn = await startTurn(config, core).catch(undo);
+  if (turn) started.push(turn);
+  const kamailio = await startKamailio(config, core).catch(undo);
+  started.push(kamailio);
+  const app = await startService(config, core, media.ng).catch(undo);
   const earshotUrl = `http://${config.host}:${config.apiPort}`;
   const portal = config.portalPort
     ? await startPortal(join(ROOT, 'examples', 'portal'), {
@@ -172,10 +212,11 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    say(`${signal}: stopping the account service, Kamailio and rtpengine…`);
+    say(`${signal}: stopping the account service, Kamailio, coturn and rtpengine…`);
     portal?.close();
     await app.close();
     await kamailio.stop();
+    await turn?.stop();
     await media.supervisor.stop();
     media.ng.close();
     await core.db.close();

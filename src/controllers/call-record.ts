@@ -16,6 +16,12 @@ export function toCallRecord(state: CallState): CallRecord {
   };
 }
 
+/** Every tab: tells the host page the call ended and has the (shared) history reloaded. */
+export function announceCallEnded(host: EventTarget, state: CallState): void {
+  host.dispatchEvent(toCallEndedEvent(state));
+  host.dispatchEvent(new Event('earshot-history-changed'));
+}
+
 /** What the host page hears when a call ended. */
 export function toCallEndedEvent(state: CallState): EarshotCallEndedEvent {
   const record = toCallRecord(state);

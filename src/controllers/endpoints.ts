@@ -12,6 +12,8 @@ export interface PhoneEndpoints {
   realm: string;
   /** How DTMF digits travel: in the audio (RFC 4733/2833, what IVRs expect) or as SIP INFO. */
   dtmfTransport?: DtmfTransport;
+  /** `relay`: audio only through TURN (diagnostics, tests). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
 }
 
 /** The account service defaults to the page's own origin. */
@@ -36,6 +38,7 @@ export async function resolveEndpoints(given: PhoneEndpoints): Promise<PhoneEndp
   const apiUrl = apiUrlOf(given);
   const discovered = await fetchClientConfig(apiUrl);
   return {
+    ...given,
     apiUrl,
     sipServer: given.sipServer || discovered.sipServer,
     realm: given.realm || discovered.realm,
@@ -47,6 +50,7 @@ export function sipOptions(
   endpoints: PhoneEndpoints,
   instanceId: string,
   media: MediaPort,
+  ice: { readonly current: RTCIceServer[] },
 ): SipServiceOptions {
   return {
     wsUrl: endpoints.sipServer,
@@ -56,5 +60,7 @@ export function sipOptions(
     registerExpires: DEFAULT_REGISTER_EXPIRES,
     media,
     dtmfTransport: endpoints.dtmfTransport ?? 'RFC2833',
+    iceServers: () => ice.current,
+    iceTransportPolicy: endpoints.iceTransportPolicy ?? 'all',
   };
 }

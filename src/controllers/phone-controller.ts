@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CallControl } from '../events/call-control.ts';
 import { AccountApi, ApiError } from '../services/account-api/account-api.ts';
+import { IceServerSource } from '../services/account-api/ice-servers.ts';
 import type { Me } from '../services/account-api/types.ts';
 import { MediaService } from '../services/media/media-service.ts';
 import { Ringtone } from '../services/media/ringtone.ts';
@@ -15,7 +16,7 @@ import { TabRole, type TabCredentials } from '../services/tabs/messages.ts';
 import { applyCallCommand } from './call-actions.ts';
 import { lineKey, LineSharing } from './line-sharing.ts';
 import { PhoneLine, type PhoneCommand, type PhoneSnapshot } from './phone-line.ts';
-import { toCallEndedEvent, toCallRecord } from './call-record.ts';
+import { announceCallEnded, toCallRecord } from './call-record.ts';
 import { apiUrlOf, endpointsFor, sipOptions, type PhoneEndpoints } from './endpoints.ts';
 import { RingingAlerts } from './ringing.ts';
 import { DeviceChoice } from './devices.ts';
@@ -39,6 +40,7 @@ export class PhoneController implements ReactiveController {
   readonly notifier = new CallNotifier();
   readonly #ringing = new RingingAlerts(this.ringtone, this.notifier);
   readonly #devices: DeviceChoice;
+  readonly #ice = new IceServerSource();
   api: AccountApi;
   sip: SipService | undefined;
   /** The agent's extension settings (manual dialing …); null until loaded or when unavailable. */
@@ -79,7 +81,7 @@ export class PhoneController implements ReactiveController {
       this.#handleLineAccount();
     });
     this.line.addEventListener('call-ended', (event) => {
-      this.#announceCallEnded((event as CustomEvent<CallState>).detail);
+      announceCallEnded(this.host, (event as CustomEvent<CallState>).detail);
     });
     host.addController(this);
   }
@@ -115,7 +117,7 @@ export class PhoneController implements ReactiveController {
   }
 
   #createSip(endpoints: PhoneEndpoints): SipService {
-    const sip = new SipService(sipOptions(endpoints, this.storage.instanceId(), this.media));
+    const sip = new SipService(sipOptions(endpoints, this.storage.instanceId(), this.media, this.#ice));
     this.api = new AccountApi(endpoints.apiUrl);
     sip.addEventListener('incoming', (event) => {
       this.#ringing.incoming((event as CustomEvent<Call>).detail, sip.calls);
@@ -250,6 +252,7 @@ export class PhoneController implements ReactiveController {
   async #openAccountSession(extension: string, password: string): Promise<void> {
     try {
       await this.api.login(extension, password);
+      this.#ice.start(this.api, this.#abort.signal);
       await this.refreshMe();
     } catch (error) {
       this.meError = error instanceof ApiError ? error.message : 'Your account details could not be loaded.';
@@ -300,6 +303,7 @@ export class PhoneController implements ReactiveController {
       return;
     }
     this.sip?.logout();
+    this.#ice.stop();
     this.#credentials = null;
     this.me = null;
     this.#sync();
@@ -389,11 +393,5 @@ export class PhoneController implements ReactiveController {
     await this.storage.addCall(toCallRecord(call.state)).catch(() => undefined);
     this.#ended = call.state;
     this.#sync();
-  }
-
-  /** Every tab: tells the host page and reloads the (shared) history. */
-  #announceCallEnded(state: CallState): void {
-    this.host.dispatchEvent(toCallEndedEvent(state));
-    this.host.dispatchEvent(new Event('earshot-history-changed'));
   }
 }

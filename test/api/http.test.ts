@@ -63,6 +63,7 @@ for (const engine of ENGINES) {
         '/api/health',
         '/api/v1/client-config',
         '/api/v1/me',
+        '/api/v1/me/ice-servers',
         '/api/v1/me/password',
         '/api/v1/password-suggestions',
         '/api/v1/sessions',

@@ -6,6 +6,7 @@ import { serveWebApp } from '../../server/api/web-app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { KamailioRegistrarClient } from '../../server/kamailio/registrar-client.ts';
 import { startPortal } from '../../server/stack/portal.ts';
+import { startTestTurn, type TestTurn } from './turn.ts';
 import {
   freeTcpPort,
   startKamailio,
@@ -25,6 +26,8 @@ export interface TestStack {
   origin: string;
   /** The example portal's origin (another port), when started with `portal: true`. */
   portalOrigin: string | null;
+  /** coturn, when started with `turn: true` (else TURN is off for this stack). */
+  turn: TestTurn | null;
   stop(): Promise<void>;
 }
 
@@ -33,6 +36,8 @@ export interface StackOptions extends HarnessOptions {
   extraOrigins?: string[];
   /** Also serve examples/portal on another port (another origin). */
   portal?: boolean;
+  /** Also run coturn; the account service mints TURN credentials for it. */
+  turn?: boolean;
 }
 
 /** Starts everything on free loopback ports; `dist/` must have been built (scripts/test.ts does). */
@@ -46,7 +51,9 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const portalOrigin = portalPort ? `http://127.0.0.1:${portalPort}` : null;
   const allowedOrigins = [origin, ...(portalOrigin ? [portalOrigin] : []), ...(options.extraOrigins ?? [])];
   const kamailio = await startKamailio({ ...options, allowedOrigins });
+  const turn = options.turn ? await startTestTurn() : null;
   const config = loadConfig({
+    ...(turn ? turn.env : { EARSHOT_TURN: 'off' }),
     EARSHOT_SIP_REALM: TEST_REALM,
     EARSHOT_KAMAILIO_NODES: `${kamailio.nodeName}=${kamailio.rpcUrl}`,
     EARSHOT_ALLOWED_ORIGINS: allowedOrigins.join(','),
@@ -61,6 +68,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     db: kamailio.database.db,
     registrar,
     ...(ng ? { rtpengine: ng } : {}),
+    ...(turn ? { turn: { host: turn.settings.listen, port: turn.settings.port } } : {}),
     box: kamailio.credentials.box,
   });
   await serveWebApp(app, config, dist);
@@ -78,11 +86,13 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     registrar,
     origin,
     portalOrigin,
+    turn,
     stop: async () => {
       portal?.close();
       await app.close();
       ng?.close();
       await kamailio.stop();
+      await turn?.stop();
     },
   };
 }

@@ -79,6 +79,8 @@ export class EarshotSoftphone extends LitElement {
   @property() realm = '';
   /** DTMF transport: `rfc2833` (in the audio, default) or `info` (SIP INFO). */
   @property({ attribute: 'dtmf-transport' }) dtmfTransport: 'rfc2833' | 'info' = 'rfc2833';
+  /** `relay`: audio only through the TURN server (to check a remote agent's path); default `all`. */
+  @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: RTCIceTransportPolicy = 'all';
   /** `full` (phone, history and account tabs) or `compact` (the phone only, for narrow sidebars). */
   @property({ reflect: true }) layout: 'full' | 'compact' = 'full';
   /** `light` or `dark` colours (fine-tune with the --earshot-* custom properties). */
@@ -101,6 +103,7 @@ export class EarshotSoftphone extends LitElement {
     apiUrl: this.apiUrl,
     realm: this.realm,
     dtmfTransport: this.dtmfTransport === 'info' ? 'INFO' : 'RFC2833',
+    iceTransportPolicy: this.iceTransportPolicy,
   }));
   readonly #hostEvents = new HostEventsController(
     this,

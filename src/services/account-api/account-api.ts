@@ -1,4 +1,4 @@
-import type { ApiErrorBody, Me, Session } from './types.ts';
+import type { ApiErrorBody, IceServers, Me, Session } from './types.ts';
 
 /** A failed request, with the service's plain-language message and machine-readable code. */
 export class ApiError extends Error {
@@ -85,6 +85,11 @@ export class AccountApi {
   /** The agent's extension and live registration. */
   me(signal?: AbortSignal): Promise<Me> {
     return this.#request<Me>('GET', '/api/v1/me', undefined, signal);
+  }
+
+  /** STUN/TURN servers for calls, with TURN credentials minted for this agent. */
+  iceServers(): Promise<IceServers> {
+    return this.#request<IceServers>('GET', '/api/v1/me/ice-servers');
   }
 
   /** Changes the agent's own password; the policy's specific message comes back as ApiError. */

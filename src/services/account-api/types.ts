@@ -48,3 +48,10 @@ export interface ApiErrorBody {
   rule?: string;
   retryAfter?: number;
 }
+
+/** GET /api/v1/me/ice-servers. */
+export interface IceServers {
+  iceServers: RTCIceServer[];
+  /** When the TURN credentials stop working (ISO time); null without TURN. */
+  expiresAt: string | null;
+}

@@ -12,6 +12,8 @@ export interface CallOptions {
   /** The microphone stream this call sends; stopped when the call ends. */
   localStream: MediaStream | null;
   dtmfTransport: DtmfTransport;
+  /** The peer connection's configuration (STUN/TURN servers) at answer time. */
+  pcConfig(): RTCConfiguration;
   iceCutoffMs: number;
   /** Receives the remote audio (an <audio> the audio service owns). */
   onRemoteStream(stream: MediaStream): void;
@@ -171,6 +173,7 @@ export class Call extends EventTarget {
   /** Answers an incoming call with the given microphone stream. */
   answer(): void {
     this.#session.answer({
+      pcConfig: this.#options.pcConfig(),
       mediaStream: this.#localStream ?? undefined,
       mediaConstraints: { audio: true, video: false },
     });

@@ -30,6 +30,10 @@ export interface SipServiceOptions extends SipSettings {
   media: MediaPort;
   dtmfTransport?: DtmfTransport;
   iceCutoffMs?: number;
+  /** STUN/TURN servers for the next call (TURN credentials are refreshed elsewhere). */
+  iceServers?: () => RTCIceServer[];
+  /** `relay`: audio only through TURN (diagnostics, tests). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
 }
 
 /**
@@ -273,6 +277,7 @@ export class SipService extends EventTarget {
       direction,
       localStream,
       dtmfTransport: this.#options.dtmfTransport ?? 'RFC2833',
+      pcConfig: () => this.#pcConfig(),
       iceCutoffMs: this.#options.iceCutoffMs ?? 2000,
       onRemoteStream: (remote: MediaStream) => {
         this.#options.media.playRemote(remote);
@@ -286,6 +291,13 @@ export class SipService extends EventTarget {
     };
   }
 
+  #pcConfig(): RTCConfiguration {
+    return {
+      iceServers: this.#options.iceServers?.() ?? [],
+      iceTransportPolicy: this.#options.iceTransportPolicy ?? 'all',
+    };
+  }
+
   /** We were transferred: call the Refer-To target with a fresh microphone stream. */
   async #followTransfer(accept: ReferAccept): Promise<void> {
     const stream = await this.#options.media.getMicrophone();
@@ -293,7 +305,7 @@ export class SipService extends EventTarget {
       (session) => {
         this.#track(new Call(session, this.#callOptions(CallDirection.Outgoing, stream)));
       },
-      { mediaStream: stream, pcConfig: { iceServers: [] } },
+      { mediaStream: stream, pcConfig: this.#pcConfig() },
     );
   }
 
@@ -318,7 +330,7 @@ export class SipService extends EventTarget {
     const stream = await this.#options.media.getMicrophone();
     const session = ua.call(`sip:${number}@${this.#options.realm}`, {
       mediaStream: stream,
-      pcConfig: { iceServers: [] },
+      pcConfig: this.#pcConfig(),
       rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false },
     });
     return this.#track(new Call(session, this.#callOptions(CallDirection.Outgoing, stream)));
