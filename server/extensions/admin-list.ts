@@ -10,6 +10,8 @@ export interface ExtensionFilter {
   enabled?: boolean | undefined;
   manualDialing?: boolean | undefined;
   callRecording?: boolean | undefined;
+  /** Only extensions whose password was last set before this time (ISO): due for rotation. */
+  passwordChangedBefore?: string | undefined;
   /** Only registered (true) or only unregistered (false) extensions, by the given registered numbers. */
   registered?: { is: boolean; numbers: readonly string[] } | undefined;
 }
@@ -49,6 +51,8 @@ function conditions(
   if (filter.enabled !== undefined) all.push(eb('enabled', '=', flagIs(filter.enabled)));
   if (filter.manualDialing !== undefined) all.push(eb('manual_dialing', '=', flagIs(filter.manualDialing)));
   if (filter.callRecording !== undefined) all.push(eb('call_recording', '=', flagIs(filter.callRecording)));
+  if (filter.passwordChangedBefore !== undefined)
+    all.push(eb('password_changed_at', '<', filter.passwordChangedBefore));
   const registered = filter.registered;
   if (registered && registered.numbers.length > 0)
     all.push(eb('number', registered.is ? 'in' : 'not in', [...registered.numbers]));

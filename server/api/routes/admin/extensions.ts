@@ -80,6 +80,10 @@ function registeredFilter(dump: RegistrationDump, registered: boolean | undefine
   return { registered: { is: registered, numbers: [...dump.registrations.keys()] } };
 }
 
+/** The time `days` before now (ISO), or undefined without a number of days. */
+const daysBefore = (ctx: ApiContext, days: number | undefined): string | undefined =>
+  days === undefined ? undefined : new Date(ctx.now().getTime() - days * 86_400_000).toISOString();
+
 async function list(ctx: ApiContext, request: FastifyRequest) {
   await requireAdmin(ctx, request, 'viewer');
   const query = parseWith(ListQuery, request.query);
@@ -89,6 +93,7 @@ async function list(ctx: ApiContext, request: FastifyRequest) {
     enabled: bool(query.enabled),
     manualDialing: bool(query.manualDialing),
     callRecording: bool(query.callRecording),
+    passwordChangedBefore: daysBefore(ctx, query.passwordAge),
     ...registeredFilter(dump, bool(query.registered)),
   };
   const { rows, total } = await listExtensions(ctx.db, {

@@ -113,6 +113,13 @@ export const ListQuery = z.object({
   registered: boolText('registered'),
   manualDialing: boolText('manualDialing'),
   callRecording: boolText('callRecording'),
+  /** Passwords due for rotation: last set more than this many days ago. */
+  passwordAge: z.coerce
+    .number({ error: 'passwordAge is a number of days' })
+    .int({ error: 'passwordAge is a whole number of days' })
+    .min(1, { error: 'passwordAge is at least 1 day' })
+    .max(3650, { error: 'passwordAge is at most 3650 days (ten years)' })
+    .optional(),
 });
 export type ListQuery = z.infer<typeof ListQuery>;
 
