@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { alertOfAudit, raiseAlert } from './alerts/events.ts';
 import type { Database } from './db/schema.ts';
 
 /** One audit entry: who did what to what, from where. Never put a secret in `details`. */
@@ -11,7 +12,7 @@ export interface AuditEntry {
   details?: Record<string, string | number | boolean | null>;
 }
 
-/** Appends an entry to the audit log. */
+/** Appends an entry to the audit log, and raises the alert it stands for, if any (server/alerts). */
 export async function writeAudit(db: Kysely<Database>, entry: AuditEntry, at = new Date()): Promise<void> {
   await db
     .insertInto('audit_log')
@@ -25,4 +26,7 @@ export async function writeAudit(db: Kysely<Database>, entry: AuditEntry, at = n
       details: JSON.stringify(entry.details ?? {}),
     })
     .execute();
+  const details = entry.details ?? {};
+  const alert = alertOfAudit(entry.action, details);
+  if (alert) await raiseAlert(db, alert, entry.target, { ...details, actor: entry.actor, ip: entry.ip }, at);
 }

@@ -57,6 +57,10 @@ const schema = z.object({
   EARSHOT_TRUNK_ALLOWED_IPS: z.string().optional(),
   EARSHOT_TRUNK_CALLER_ID: z.string().optional(),
   EARSHOT_DIAL_COUNTRY: z.string().optional(),
+  /** Alert (webhook `registration.stale`) when an extension has not registered for this many hours. */
+  EARSHOT_STALE_ALERT_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
+  /** How often the stale-registration check runs. */
+  EARSHOT_STALE_CHECK_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -97,6 +101,7 @@ export interface Config {
   dialCountry: DialCountry | null;
   /** TURN/STUN for agents behind NAT (server/turn/turn-config.ts), or null when off. */
   turn: TurnConfig | null;
+  alerts: { staleHours: number; staleCheckMinutes: number };
 }
 
 /** The trunk settings, their errors worded like the other variables'. */
@@ -193,5 +198,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.EARSHOT_TRUST_PROXY === 'true',
     ...trunkSettings(e),
     turn: turnSettings(env, mediaAddresses(e)),
+    alerts: { staleHours: e.EARSHOT_STALE_ALERT_HOURS, staleCheckMinutes: e.EARSHOT_STALE_CHECK_MINUTES },
   };
 }

@@ -11,6 +11,7 @@ import { errorHandler, notFoundHandler } from './errors.ts';
 import type { NgClient } from '../media/ng-client.ts';
 import { databaseProbe, HealthMonitor, kamailioProbe, rtpengineProbe, turnProbe } from './health.ts';
 import { startHousekeeping } from './housekeeping.ts';
+import { startAlerts, type AlertLoopOptions } from '../alerts/alert-loop.ts';
 import { openApiDocument } from './openapi.ts';
 import { adminDocs, adminRoutes } from './routes/admin/index.ts';
 import { iceServerDocs, iceServerRoutes } from './routes/ice-servers.ts';
@@ -39,6 +40,8 @@ export interface AppDeps {
   logStream?: NodeJS.WritableStream;
   /** Delays between retries of a kick Kamailio did not answer (default KICK_RETRY_DELAYS_MS). */
   kickRetryDelaysMs?: readonly number[];
+  /** Alert delivery timing (tests: fast rounds and retries). */
+  alerts?: AlertLoopOptions;
 }
 
 /** Request logs carry method, path and client address only: never bodies, headers or query strings. */
@@ -111,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   metaRoutes(app, ctx, new HealthMonitor(probes));
   adminRoutes(app, ctx);
   startHousekeeping(app, ctx.throttle, deps.purgeEveryMs);
+  startAlerts(app, deps.config, { db: ctx.db, box: deps.box, now }, deps.alerts);
   const document = openApiDocument(docs);
   app.get('/api/openapi.json', () => document);
   return app;

@@ -11,22 +11,23 @@ export const PURGE_EVERY_MS = 10 * 60_000;
 /** At most this many rows stay in each throttle table after a purge (the newest). */
 export const PURGE_CAPS: PurgeCaps = { throttleRows: 100_000, knownSources: 100_000 };
 
-export interface HousekeepingOptions {
-  purge: () => Promise<PurgeCounts>;
+export interface HousekeepingOptions<T = PurgeCounts> {
+  /** The periodic job (the purge, or another round of work such as sending alerts). */
+  purge: () => Promise<T>;
   intervalMs?: number;
-  /** After each purge (tests wait for it). */
-  onPurged?: (counts: PurgeCounts) => void;
+  /** After each round (tests wait for it). */
+  onPurged?: (result: T) => void;
   /** A failed purge (the database down) is reported here and retried next time. */
   onError?: (error: unknown) => void;
 }
 
 /** Runs `purge` on an unref'd timer until `stop()`; never two at once. */
-export class Housekeeping {
-  readonly #options: HousekeepingOptions;
+export class Housekeeping<T = PurgeCounts> {
+  readonly #options: HousekeepingOptions<T>;
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
 
-  constructor(options: HousekeepingOptions) {
+  constructor(options: HousekeepingOptions<T>) {
     this.#options = options;
   }
 

@@ -3,6 +3,7 @@ import * as initial from './migrations/001-initial.ts';
 import * as admin from './migrations/002-admin.ts';
 import * as throttle from './migrations/003-throttle.ts';
 import * as trunk from './migrations/004-trunk.ts';
+import * as alerts from './migrations/008-alerts.ts';
 import type { Database } from './schema.ts';
 
 interface Migration {
@@ -16,6 +17,7 @@ const MIGRATIONS: Migration[] = [
   { name: '002-admin', ...admin },
   { name: '003-throttle', ...throttle },
   { name: '004-trunk', ...trunk },
+  { name: '008-alerts', ...alerts },
 ];
 
 /** Table versions Kamailio checks before it uses a table (auth_db: 7, as for `subscriber`). */

@@ -101,6 +101,52 @@ export interface VersionTable {
   table_version: number;
 }
 
+/** A webhook: where alerts are POSTed, signed with its secret (sealed), for which events. */
+export interface WebhookTable {
+  id: string;
+  url: string;
+  secret_sealed: string;
+  /** Comma-separated event names. */
+  events: string;
+  enabled: number;
+  created_at: string;
+  created_by: string;
+}
+
+/** Something worth an alert, waiting to be fanned out to the webhooks subscribed to it. */
+export interface AlertEventTable {
+  id: string;
+  event: string;
+  target: string;
+  /** JSON object, never a secret. */
+  data: string;
+  at: string;
+  fanned_out: number;
+}
+
+/** One event to one webhook: pending (retried with backoff), delivered or failed. */
+export interface WebhookDeliveryTable {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  event: string;
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: string;
+  /** `HTTP 500`, `timeout`, … of the last attempt. */
+  last_result: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+/** An extension whose stale registration was alerted, with the last registration it had then. */
+export interface StaleAlertTable {
+  number: string;
+  last_registered_at: string | null;
+  alerted_at: string;
+}
+
 export interface Database {
   extensions: ExtensionTable;
   sessions: SessionTable;
@@ -110,6 +156,10 @@ export interface Database {
   login_throttle: LoginThrottleTable;
   login_known_sources: LoginKnownSourceTable;
   version: VersionTable;
+  webhooks: WebhookTable;
+  alert_events: AlertEventTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  stale_alerts: StaleAlertTable;
   earshot_migrations: { name: string; applied_at: string };
 }
 
@@ -119,3 +169,5 @@ export type ExtensionUpdate = Updateable<ExtensionTable>;
 export type Admin = Selectable<AdminTable>;
 export type ApiKey = Selectable<ApiKeyTable>;
 export type Session = Selectable<SessionTable>;
+export type Webhook = Selectable<WebhookTable>;
+export type WebhookDelivery = Selectable<WebhookDeliveryTable>;

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { createAdmin, type AdminRole } from '../../server/admins/repository.ts';
-import { buildApp } from '../../server/api/app.ts';
+import { buildApp, type AppDeps } from '../../server/api/app.ts';
 import type { ThrottleLimits } from '../../server/api/throttle.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { Engine } from '../../server/db/connect.ts';
@@ -61,6 +61,7 @@ export async function startApi(
   engine: Engine,
   throttle?: ThrottleLimits,
   env: Record<string, string> = {},
+  deps: Pick<AppDeps, 'alerts'> = {},
 ): Promise<ApiHarness> {
   const database = await createTestDatabase(engine);
   const credentials = { realm: API_REALM, box: new SecretBox(Buffer.alloc(32, 3)) };
@@ -89,6 +90,7 @@ export async function startApi(
     now: clock.now,
     logStream,
     ...(throttle ? { throttle } : {}),
+    ...deps,
   });
   return {
     app,

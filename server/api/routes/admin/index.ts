@@ -1,5 +1,5 @@
 // The admin API (/api/v1/admin): sessions and API keys, extensions, secrets, bulk generate, CSV,
-// reports. Every route authenticates with requireAdmin (server/api/admin-auth.ts).
+// reports, webhooks. Every route authenticates with requireAdmin (server/api/admin-auth.ts).
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../../context.ts';
 import type { RouteDoc } from '../../route-doc.ts';
@@ -11,6 +11,7 @@ import { extensionChangeDocs, extensionChangeRoutes } from './extension-changes.
 import { extensionDocs, extensionRoutes } from './extensions.ts';
 import { reportDocs, reportRoutes } from './report.ts';
 import { secretDocs, secretRoutes } from './secret.ts';
+import { webhookDocs, webhookRoutes } from './webhooks.ts';
 
 /** Registers every admin route. */
 export function adminRoutes(app: FastifyInstance, ctx: ApiContext): void {
@@ -22,6 +23,7 @@ export function adminRoutes(app: FastifyInstance, ctx: ApiContext): void {
   bulkRoutes(app, ctx);
   csvRoutes(app, ctx);
   reportRoutes(app, ctx);
+  webhookRoutes(app, ctx);
 }
 
 /** The OpenAPI docs of every admin route. */
@@ -34,4 +36,5 @@ export const adminDocs: RouteDoc[] = [
   ...bulkDocs,
   ...csvDocs,
   ...reportDocs,
+  ...webhookDocs,
 ];
